@@ -1,0 +1,18 @@
+// The public API, grouped by stage. Nothing is exported from anywhere else.
+
+// errors
+export { ErrorCode, RagError, isRagError } from './errors.js';
+export type { RagErrorOptions } from './errors.js';
+
+// shared types
+export type {
+  Block,
+  BlockKind,
+  Chunk,
+  DocumentFormat,
+  LanguageCode,
+  ParsedDocument,
+  ParseWarning,
+  Progress,
+  TaskOptions,
+} from './types.js';
