@@ -1,0 +1,14 @@
+export { hasFastTokenCounter, type LoadTokenCounterOptions, loadTokenCounter } from './load-token-counter.js';
+export type {
+  TokenCounter,
+  TokenCounterOptions,
+  TokenizerConfigJson,
+  TokenizerJson,
+} from './token-counter.js';
+export {
+  createTransformersTokenCounter,
+  type EncodingTokenizer,
+  offsetAtTokensBySearch,
+  type TransformersTokenCounterOptions,
+} from './transformers-counter.js';
+export { createWordPieceCounter, type WordPieceCounterOptions, wordPieceUnsupportedReason } from './wordpiece-counter.js';
