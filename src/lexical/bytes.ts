@@ -1,0 +1,144 @@
+/**
+ * Byte-level helpers of the serialised lexical index: LEB128 varints, a growable writer, a
+ * bounds-checked reader that reports damage as `CORRUPT_DATA`, and CRC-32.
+ */
+
+import { RagError } from '../errors.js';
+
+/** Throws the `CORRUPT_DATA` error of the lexical index. */
+export function corrupt(reason: string): never {
+  throw new RagError('CORRUPT_DATA', `The lexical index data is damaged (${reason}); build the index again from its chunks.`, {
+    details: { reason },
+  });
+}
+
+/** Appends bytes to a buffer that doubles when full. */
+export class ByteWriter {
+  private buffer: Uint8Array;
+  length = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.buffer = new Uint8Array(Math.max(16, initialCapacity));
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < this.length + extra) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+  }
+
+  /** Writes an unsigned integer below 2^32 as a LEB128 varint (1–5 bytes). */
+  varint(value: number): void {
+    this.reserve(5);
+    const buffer = this.buffer;
+    let v = value >>> 0;
+    while (v >= 0x80) {
+      buffer[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buffer[this.length++] = v;
+  }
+
+  u32(value: number): void {
+    this.reserve(4);
+    new DataView(this.buffer.buffer).setUint32(this.length, value >>> 0, true);
+    this.length += 4;
+  }
+
+  bytes(data: Uint8Array): void {
+    this.reserve(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** The bytes written so far (a view, not a copy). */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/** Reads what {@link ByteWriter} wrote; any read past the end throws `CORRUPT_DATA`. */
+export class ByteReader {
+  offset: number;
+
+  constructor(
+    private readonly data: Uint8Array,
+    start = 0,
+    private readonly end = data.length,
+  ) {
+    this.offset = start;
+  }
+
+  varint(): number {
+    return readVarint(this.data, this, this.end);
+  }
+
+  /** Bytes left to read. */
+  remaining(): number {
+    return this.end - this.offset;
+  }
+
+  u32(): number {
+    if (this.offset + 4 > this.end) corrupt('truncated');
+    const d = this.data;
+    const o = this.offset;
+    this.offset += 4;
+    return (d[o] | (d[o + 1] << 8) | (d[o + 2] << 16) | (d[o + 3] << 24)) >>> 0;
+  }
+
+  bytes(length: number): Uint8Array {
+    if (length < 0 || this.offset + length > this.end) corrupt('truncated');
+    const out = this.data.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+}
+
+/**
+ * Reads one varint at `cursor.offset` (advancing it); throws `CORRUPT_DATA` past `end` or for
+ * more than 32 bits.
+ */
+export function readVarint(data: Uint8Array, cursor: { offset: number }, end: number): number {
+  let offset = cursor.offset;
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    if (offset >= end) corrupt('truncated varint');
+    const byte = data[offset++];
+    if (shift === 28 && byte > 0x0f) corrupt('varint out of range');
+    result += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) break;
+    shift += 7;
+  }
+  cursor.offset = offset;
+  return result;
+}
+
+let crcTable: Uint32Array | undefined;
+
+function table(): Uint32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  return crcTable;
+}
+
+/**
+ * CRC-32 (IEEE, as in zip and PNG) of `data`. Detects every change of up to 32 consecutive bits.
+ *
+ * @example
+ * crc32(new TextEncoder().encode('123456789')) // 0xcbf43926
+ */
+export function crc32(data: Uint8Array): number {
+  const t = table();
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = t[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,341 @@
+/**
+ * The lexical index: BM25 over chunk text (plus the chunk's context prefix as a weighted field),
+ * with a compact binary form that loads without decoding its postings.
+ */
+
+import { RagError } from '../errors.js';
+import { type Bm25Options, idf, resolveBm25Options, termScore } from './bm25.js';
+import { decodeIndex, encodeIndex, type IndexData } from './format.js';
+import { toWellFormed } from './normalize.js';
+import { contextTf, packTf, textTf } from './postings.js';
+import { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizer.js';
+import { topK } from './top-k.js';
+
+/** Options of {@link LexicalIndex}: BM25 constants and tokenizer options, all with defaults. */
+export interface LexicalIndexOptions extends Bm25Options {
+  /** How text becomes terms; defaults in `DEFAULT_TOKENIZER_OPTIONS`. */
+  tokenizer?: TokenizerOptions;
+}
+
+/** What the index needs of a chunk (a {@link Chunk} fits). */
+export interface LexicalDocument {
+  id: string;
+  text: string;
+  /** Heading path or other prefix, indexed as a second field weighted by `contextBoost`. */
+  context?: string;
+}
+
+/** Options of {@link LexicalIndex.search}. */
+export interface LexicalSearchOptions {
+  /** How many hits at most. Default `10`. */
+  k?: number;
+  /** Keeps only chunks for which it returns true. */
+  filter?: (id: string) => boolean;
+}
+
+/** A search hit, best first. */
+export interface LexicalHit {
+  id: string;
+  /** BM25 score: comparable between hits of one query only. */
+  score: number;
+  /** `score / maxPossibleScore(query)`, in [0, 1]: meaningful across queries (1 is out of reach). */
+  normalizedScore: number;
+  /** Share of the query's idf mass whose terms occur in the chunk, in [0, 1]. */
+  coverage: number;
+  /** How many distinct query terms occur in the chunk. */
+  matchedTerms: number;
+}
+
+const CONTEXT_UNIT = 2 ** 20;
+
+/** Defaults of {@link LexicalSearchOptions}. */
+export const DEFAULT_LEXICAL_SEARCH_OPTIONS = Object.freeze({ k: 10 });
+
+/**
+ * A BM25 index of chunks. Methods are synchronous (it runs inside the engine's worker); re-adding
+ * an id replaces the chunk; removed chunks are dropped from memory once they outnumber the rest,
+ * and always when serialising.
+ *
+ * @example
+ * const index = new LexicalIndex()
+ * index.add([{ id: 'a#0', text: 'Koalas sleep most of the day.', context: 'Koala > Behaviour' }])
+ * index.search('how long do koalas sleep', { k: 5 }) // [{ id: 'a#0', score: 1.9, normalizedScore: 0.2, … }]
+ * const copy = LexicalIndex.deserialize(index.serialize())
+ */
+export class LexicalIndex {
+  /** The tokenizer that turns documents and queries into terms. */
+  readonly tokenizer: Tokenizer;
+  private data: IndexData;
+  private idToDoc = new Map<string, number>();
+  private liveTextLength = 0;
+  private liveContextLength = 0;
+  private deadCount = 0;
+  private scores = new Float64Array(0);
+  private mass = new Float64Array(0);
+  private matched = new Uint32Array(0);
+
+  constructor(options: LexicalIndexOptions = {}) {
+    const { tokenizer, ...bm25 } = options;
+    this.tokenizer = createTokenizer(tokenizer);
+    this.data = {
+      settings: { bm25: resolveBm25Options(bm25), tokenizer: this.tokenizer.options },
+      ids: [],
+      alive: [],
+      textLengths: [],
+      contextLengths: [],
+      frozen: null,
+      open: new Map(),
+    };
+  }
+
+  /**
+   * Loads an index written by {@link serialize}. Throws `CORRUPT_DATA` when the bytes are
+   * truncated or altered.
+   *
+   * @example
+   * const index = LexicalIndex.deserialize(await file.bytes())
+   */
+  static deserialize(bytes: Uint8Array): LexicalIndex {
+    const data = decodeIndex(bytes);
+    const index = new LexicalIndex({ ...data.settings.bm25, tokenizer: data.settings.tokenizer });
+    index.adopt(data);
+    return index;
+  }
+
+  private adopt(data: IndexData): void {
+    this.data = data;
+    this.idToDoc = new Map();
+    this.liveTextLength = 0;
+    this.liveContextLength = 0;
+    this.deadCount = 0;
+    for (let doc = 0; doc < data.ids.length; doc++) {
+      if (!data.alive[doc]) continue;
+      if (this.idToDoc.has(data.ids[doc])) throw new RagError('CORRUPT_DATA', `inpage-rag: the lexical index lists chunk ${data.ids[doc]} twice.`);
+      this.idToDoc.set(data.ids[doc], doc);
+      this.liveTextLength += data.textLengths[doc];
+      this.liveContextLength += data.contextLengths[doc];
+    }
+  }
+
+  /** The scoring options in use (defaults filled in). */
+  get options(): Readonly<Required<Bm25Options>> {
+    return this.data.settings.bm25;
+  }
+
+  /** How many chunks the index holds. */
+  get size(): number {
+    return this.idToDoc.size;
+  }
+
+  /** Whether a chunk with this id is indexed. */
+  has(id: string): boolean {
+    return this.idToDoc.has(id);
+  }
+
+  /**
+   * Indexes chunks; an id already present is replaced. Checks every chunk before changing
+   * anything (`INVALID_ARGUMENT`).
+   *
+   * @example
+   * index.add(chunks)
+   */
+  add(chunks: readonly LexicalDocument[]): void {
+    if (!Array.isArray(chunks)) throw new RagError('INVALID_ARGUMENT', 'LexicalIndex.add takes an array of chunks.');
+    for (const chunk of chunks) validateDocument(chunk);
+    const { contextBoost } = this.data.settings.bm25;
+    const counts = new Map<string, number>();
+    for (const chunk of chunks) {
+      this.remove([chunk.id]);
+      const doc = this.data.ids.length;
+      const textTerms = this.tokenizer(chunk.text);
+      const contextTerms = contextBoost > 0 && chunk.context ? this.tokenizer(chunk.context) : [];
+      counts.clear();
+      for (const term of textTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
+      // Context counts go above 2^20 (a chunk never holds a million terms); packTf clamps both.
+      for (const term of contextTerms) counts.set(term, (counts.get(term) ?? 0) + CONTEXT_UNIT);
+      for (const [term, count] of counts) {
+        let postings = this.data.open.get(term);
+        if (postings === undefined) {
+          postings = { docs: [], tfs: [] };
+          this.data.open.set(term, postings);
+        }
+        postings.docs.push(doc);
+        postings.tfs.push(packTf(count % CONTEXT_UNIT, Math.floor(count / CONTEXT_UNIT)));
+      }
+      this.data.ids.push(chunk.id);
+      this.data.alive.push(true);
+      this.data.textLengths.push(textTerms.length);
+      this.data.contextLengths.push(contextTerms.length);
+      this.idToDoc.set(chunk.id, doc);
+      this.liveTextLength += textTerms.length;
+      this.liveContextLength += contextTerms.length;
+    }
+  }
+
+  /**
+   * Removes chunks by id; unknown ids are ignored. Returns how many were removed.
+   *
+   * @example
+   * index.remove(['a#0', 'a#1']) // 2
+   */
+  remove(ids: readonly string[]): number {
+    if (!Array.isArray(ids)) throw new RagError('INVALID_ARGUMENT', 'LexicalIndex.remove takes an array of chunk ids.');
+    let removed = 0;
+    for (const id of ids) {
+      const doc = this.idToDoc.get(id);
+      if (doc === undefined) continue;
+      this.idToDoc.delete(id);
+      this.data.alive[doc] = false;
+      this.liveTextLength -= this.data.textLengths[doc];
+      this.liveContextLength -= this.data.contextLengths[doc];
+      this.deadCount++;
+      removed++;
+    }
+    if (this.deadCount > 256 && this.deadCount > this.idToDoc.size) this.compact();
+    return removed;
+  }
+
+  /**
+   * Rewrites the index in its compact form (as a serialise–load round trip would): removed
+   * chunks are dropped and postings take a few bytes each. Search results do not change.
+   */
+  compact(): void {
+    this.adopt(decodeIndex(encodeIndex(this.data)));
+  }
+
+  /** The distinct terms of a query, as the index sees them. */
+  queryTerms(query: string): string[] {
+    return [...new Set(this.tokenizer(query))];
+  }
+
+  /**
+   * The score a chunk would get if it held every query term infinitely often: the sum over the
+   * distinct query terms of `idf · (k1 + 1)`. Terms the index lacks count with the highest idf.
+   *
+   * @example
+   * hit.score / index.maxPossibleScore(query) // hit.normalizedScore
+   */
+  maxPossibleScore(query: string): number {
+    const { k1 } = this.data.settings.bm25;
+    let max = 0;
+    for (const term of this.queryTerms(query)) max += idf(this.size, this.documentFrequency(term)) * (k1 + 1);
+    return max;
+  }
+
+  private documentFrequency(term: string): number {
+    const docs: number[] = [];
+    this.collect(term, docs, []);
+    return this.countLive(docs);
+  }
+
+  private collect(term: string, docs: number[], tfs: number[]): void {
+    const { frozen, open } = this.data;
+    if (frozen !== null) {
+      const index = frozen.find(term);
+      if (index >= 0) frozen.read(index, docs, tfs);
+    }
+    const postings = open.get(term);
+    if (postings !== undefined) {
+      for (const doc of postings.docs) docs.push(doc);
+      for (const tf of postings.tfs) tfs.push(tf);
+    }
+  }
+
+  private countLive(docs: number[]): number {
+    if (this.deadCount === 0) return docs.length;
+    let live = 0;
+    for (const doc of docs) if (this.data.alive[doc]) live++;
+    return live;
+  }
+
+  /**
+   * The best chunks for a query by BM25, best first (ties by insertion order). A query without
+   * terms (empty, or only punctuation) finds nothing.
+   *
+   * @example
+   * index.search('koala diet', { k: 5, filter: (id) => id.startsWith('koala.txt') })
+   */
+  search(query: string, options: LexicalSearchOptions = {}): LexicalHit[] {
+    if (typeof query !== 'string') throw new RagError('INVALID_ARGUMENT', 'LexicalIndex.search takes a query string.');
+    const k = options.k ?? DEFAULT_LEXICAL_SEARCH_OPTIONS.k;
+    if (!Number.isInteger(k) || k < 1) throw new RagError('INVALID_ARGUMENT', `search option k is ${String(k)}; use a positive integer.`);
+    const filter = options.filter;
+    if (filter !== undefined && typeof filter !== 'function') throw new RagError('INVALID_ARGUMENT', 'search option filter must be a function of the chunk id.');
+    const terms = this.queryTerms(query);
+    const n = this.size;
+    if (terms.length === 0 || n === 0) return [];
+
+    const { k1, b, contextBoost } = this.data.settings.bm25;
+    const { alive, textLengths, contextLengths, ids } = this.data;
+    const averageLength = (this.liveTextLength + contextBoost * this.liveContextLength) / n;
+    this.ensureScratch(ids.length);
+    const { scores, mass, matched } = this;
+    const touched: number[] = [];
+    const docs: number[] = [];
+    const tfs: number[] = [];
+    let maxScore = 0;
+    let totalMass = 0;
+    for (const term of terms) {
+      docs.length = 0;
+      tfs.length = 0;
+      this.collect(term, docs, tfs);
+      const termIdf = idf(n, this.countLive(docs));
+      maxScore += termIdf * (k1 + 1);
+      totalMass += termIdf;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (!alive[doc]) continue;
+        const tf = textTf(tfs[i]) + contextBoost * contextTf(tfs[i]);
+        if (tf === 0) continue;
+        const length = textLengths[doc] + contextBoost * contextLengths[doc];
+        if (matched[doc] === 0) touched.push(doc);
+        scores[doc] += termScore(termIdf, tf, length, averageLength, k1, b);
+        mass[doc] += termIdf;
+        matched[doc]++;
+      }
+    }
+
+    const candidates = filter === undefined ? touched : touched.filter((doc) => filter(ids[doc]));
+    const hits = topK(candidates, scores, k).map((doc) => ({
+      id: ids[doc],
+      score: scores[doc],
+      normalizedScore: maxScore > 0 ? Math.min(1, scores[doc] / maxScore) : 0,
+      coverage: totalMass > 0 ? Math.min(1, mass[doc] / totalMass) : 0,
+      matchedTerms: matched[doc],
+    }));
+    for (const doc of touched) {
+      scores[doc] = 0;
+      mass[doc] = 0;
+      matched[doc] = 0;
+    }
+    return hits;
+  }
+
+  private ensureScratch(size: number): void {
+    if (this.scores.length >= size) return;
+    const capacity = Math.max(size, this.scores.length * 2, 64);
+    this.scores = new Float64Array(capacity);
+    this.mass = new Float64Array(capacity);
+    this.matched = new Uint32Array(capacity);
+  }
+
+  /**
+   * The index as compact bytes (settings, chunk ids, lengths, sorted terms, varint postings,
+   * CRC-32); {@link LexicalIndex.deserialize} reads them back.
+   *
+   * @example
+   * await writable.write(index.serialize())
+   */
+  serialize(): Uint8Array {
+    return encodeIndex(this.data);
+  }
+}
+
+function validateDocument(chunk: LexicalDocument): void {
+  const bad = (what: string) => new RagError('INVALID_ARGUMENT', `LexicalIndex.add: ${what}.`, { details: { id: chunk?.id } });
+  if (typeof chunk !== 'object' || chunk === null) throw bad('each chunk must be an object with id and text');
+  if (typeof chunk.id !== 'string' || chunk.id === '') throw bad('a chunk id must be a non-empty string');
+  if (toWellFormed(chunk.id) !== chunk.id) throw bad('a chunk id must be well-formed Unicode (no lone surrogates)');
+  if (typeof chunk.text !== 'string') throw bad(`chunk ${chunk.id} has no text string`);
+  if (chunk.context !== undefined && typeof chunk.context !== 'string') throw bad(`chunk ${chunk.id} has a context that is not a string`);
+}
