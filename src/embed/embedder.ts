@@ -5,6 +5,7 @@
 import { type FeatureExtractionPipeline, pipeline, type ProgressInfo } from '@huggingface/transformers';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { Progress, TaskOptions } from '../types.js';
+import type { TokenizerConfigJson, TokenizerJson } from '../tokenize/token-counter.js';
 import { chooseDeviceAndDtype, detectCapabilities, type ModelDevice, type ModelDtype } from './device.js';
 import { findEmbeddingPreset } from './presets.js';
 
@@ -43,6 +44,8 @@ export interface Embedder {
   embedPassages(texts: string[], options?: TaskOptions): Promise<Float32Array[]>;
   /** Embeds one query, with the model's query instruction. */
   embedQuery(text: string, options?: TaskOptions): Promise<Float32Array>;
+  /** The model's `tokenizer.json` and `tokenizer_config.json`, for counting tokens exactly. */
+  tokenizerFiles(): { json: TokenizerJson; config: TokenizerConfigJson };
   dispose(): Promise<void>;
 }
 
@@ -120,6 +123,11 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
       throwIfAborted(taskOptions.signal);
       const [vector] = await run([`${queryInstruction}${text}`]);
       return vector;
+    },
+    tokenizerFiles() {
+      // transformers.js keeps the parsed files on the tokenizer it built from them.
+      const tokenizer = extractor.tokenizer as unknown as { _tokenizerJSON: TokenizerJson; config: TokenizerConfigJson };
+      return { json: tokenizer._tokenizerJSON, config: tokenizer.config };
     },
     dispose: () => extractor.dispose(),
   };

@@ -22,7 +22,7 @@ describe('installErrorTransfer', () => {
   it('keeps the code, message and details of a RagError across the boundary', async () => {
     installErrorTransfer();
     const remote = connect({
-      fail(): never {
+      fail(): void {
         throw new RagError('PDF_ENCRYPTED', 'locked.pdf is password-protected.', { details: { name: 'locked.pdf' } });
       },
     });
@@ -36,10 +36,10 @@ describe('installErrorTransfer', () => {
   it('still carries plain errors and thrown values', async () => {
     installErrorTransfer();
     const remote = connect({
-      plain(): never {
+      plain(): void {
         throw new TypeError('bad');
       },
-      value(): never {
+      value(): void {
         throw 42;
       },
     });

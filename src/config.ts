@@ -1,0 +1,89 @@
+/**
+ * Options of {@link createRag} and their defaults, in one place.
+ */
+import type { ChunkOptions } from './chunk/options.js';
+import type { ModelDevice, ModelDtype } from './embed/device.js';
+import type { RuntimeOptions } from './embed/runtime.js';
+import type { VectorIndexKind } from './vector/types.js';
+
+/** Retrieval modes: dense vectors, BM25, or both fused with reciprocal rank fusion. */
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+/** Embedding settings of a knowledge base. */
+export interface EmbeddingOptions {
+  /** Preset name (`bge-small-en`, `bge-small-zh`, `bge-m3`), model id, or folder. */
+  model: string;
+  device: ModelDevice | 'auto';
+  dtype: ModelDtype | 'auto';
+  batchSize: number;
+}
+
+/** Search settings; each can be overridden per call. */
+export interface SearchOptions {
+  /** Hits returned. */
+  k: number;
+  mode: SearchMode;
+  /** Candidates each retriever contributes before fusion. */
+  candidates: number;
+  /** The RRF constant. */
+  rrfK: number;
+  /** Most hits from one document (diversity); `Infinity` turns it off. */
+  maxPerDocument: number;
+}
+
+/** Everything {@link createRag} accepts; all fields are optional. */
+export interface RagOptions {
+  /** Embedding model, or `false` for a lexical-only engine (no model download). */
+  embedding?: Partial<EmbeddingOptions> | false;
+  chunking?: Partial<ChunkOptions>;
+  search?: Partial<SearchOptions>;
+  /** Vector index implementation. Default `flat` (measured faster than voy at equal recall). */
+  vectorIndex?: VectorIndexKind;
+  /** Where models and the ONNX runtime files load from. */
+  runtime?: RuntimeOptions;
+  /** Per-document parse limits. */
+  parse?: { timeoutMs?: number; maxBytes?: number };
+  /**
+   * Run the heavy work in a web worker. Default `auto`: a worker in browsers, in-process in Node.
+   */
+  worker?: boolean | 'auto';
+}
+
+/** Defaults of {@link EmbeddingOptions}. */
+export const DEFAULT_EMBEDDING_OPTIONS: Readonly<EmbeddingOptions> = Object.freeze({
+  model: 'bge-small-en',
+  device: 'auto',
+  dtype: 'auto',
+  batchSize: 16,
+});
+
+/** Defaults of {@link SearchOptions}. */
+export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchOptions> = Object.freeze({
+  k: 8,
+  mode: 'hybrid',
+  candidates: 50,
+  rrfK: 60,
+  maxPerDocument: 3,
+});
+
+/** Resolved options of a knowledge base (the worker's copy). */
+export interface ResolvedRagOptions {
+  embedding: EmbeddingOptions | false;
+  chunking: Partial<ChunkOptions>;
+  search: SearchOptions;
+  vectorIndex: VectorIndexKind;
+  runtime: RuntimeOptions;
+  parse: { timeoutMs?: number; maxBytes?: number };
+}
+
+/** Merges options with the defaults once. */
+export function resolveRagOptions(options: RagOptions = {}): ResolvedRagOptions {
+  return {
+    embedding: options.embedding === false ? false : { ...DEFAULT_EMBEDDING_OPTIONS, ...options.embedding },
+    chunking: { ...options.chunking },
+    search: { ...DEFAULT_SEARCH_OPTIONS, ...options.search },
+    vectorIndex: options.vectorIndex ?? 'flat',
+    runtime: { ...options.runtime },
+    parse: { ...options.parse },
+  };
+}
