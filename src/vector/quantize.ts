@@ -28,16 +28,22 @@ export function quantizeRow(
   outOffset: number,
 ): [number, number] {
   let max = 0;
-  for (let i = 0; i < d; i++) max = Math.max(max, Math.abs(v[offset + i]));
+  for (let i = 0; i < d; i++) {
+    const x = v[offset + i];
+    if (x > max) max = x;
+    else if (-x > max) max = -x;
+  }
   const scale = Math.fround(max / INT8_MAX);
   if (scale === 0) {
     out.fill(0, outOffset, outOffset + d);
     return [0, Math.fround(Math.sqrt(sumOfSquares(v, offset, d)) * (1 + RELATIVE_SLACK))];
   }
+  // Any level choice is sound (the bound is measured, not assumed), so multiply by the inverse.
+  const inverse = 1 / scale;
   let err2 = 0;
   for (let i = 0; i < d; i++) {
     const x = v[offset + i];
-    const level = Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(x / scale)));
+    const level = Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(x * inverse)));
     out[outOffset + i] = level;
     const diff = x - level * scale;
     err2 += diff * diff;
