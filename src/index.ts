@@ -16,3 +16,7 @@ export type {
   Progress,
   TaskOptions,
 } from './types.js';
+
+// vector
+export { DEFAULT_VECTOR_INDEX, createVectorIndex, deserializeVectorIndex } from './vector/index.js';
+export type { VectorHit, VectorIndex, VectorIndexKind, VectorIndexOptions, VectorScanMode } from './vector/index.js';
