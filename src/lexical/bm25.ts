@@ -21,13 +21,14 @@ export interface Bm25Options {
   b?: number;
   /**
    * Weight of a term of the chunk's `context` (its heading path) against one of its text; `0`
-   * leaves the context out of the index. Default `1`.
+   * leaves the context out of the index. Default `2` (on the evaluation set, with the title and
+   * heading as context, 2 found the gold chunk first more often than 1 or 0 did).
    */
   contextBoost?: number;
 }
 
 /** The defaults of {@link Bm25Options}: the usual BM25 constants. */
-export const DEFAULT_BM25_OPTIONS: Readonly<Required<Bm25Options>> = Object.freeze({ k1: 1.2, b: 0.75, contextBoost: 1 });
+export const DEFAULT_BM25_OPTIONS: Readonly<Required<Bm25Options>> = Object.freeze({ k1: 1.2, b: 0.75, contextBoost: 2 });
 
 /** Fills in defaults and checks the values; throws `INVALID_ARGUMENT` on a bad one. */
 export function resolveBm25Options(options: Bm25Options = {}): Readonly<Required<Bm25Options>> {

@@ -107,7 +107,7 @@ function writeBlob(out: ByteWriter, blob: Uint8Array): void {
 
 /** Visits the union of frozen and open terms in sorted order. */
 function forEachTermSorted(data: IndexData, visit: (term: string, frozenIndex: number, open: OpenPostings | undefined) => void): void {
-  const openTerms = [...data.open.keys()].sort();
+  const openTerms = [...data.open.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const frozen = data.frozen;
   const frozenCount = frozen ? frozen.termCount : 0;
   let f = 0;
@@ -141,15 +141,15 @@ export function decodeIndex(bytes: Uint8Array): IndexData {
   const settings = readSettings(decoder, reader.bytes(reader.varint()));
 
   const docCount = reader.varint();
-  const ids = splitBlob(decoder, reader, readVarints(reader, docCount));
-  const textLengths = readVarints(reader, docCount);
-  const contextLengths = readVarints(reader, docCount);
+  const ids = splitBlob(decoder, reader, reader.varints(docCount));
+  const textLengths = reader.varints(docCount);
+  const contextLengths = reader.varints(docCount);
 
   const termCount = reader.varint();
-  const termLengths = readVarints(reader, termCount);
+  const termLengths = reader.varints(termCount);
   const termText = decodeText(decoder, reader.bytes(reader.varint()));
   const termStart = prefixSums(termLengths, termText.length, 'term lengths');
-  const postingStart = prefixSums(readVarints(reader, termCount), -1, '');
+  const postingStart = prefixSums(reader.varints(termCount), -1, '');
   const postings = reader.bytes(reader.varint()).slice();
   if (postingStart[termCount] !== postings.length) corrupt('postings lengths do not add up');
   if (reader.offset !== body.length) corrupt('trailing bytes');
@@ -172,13 +172,6 @@ function readSettings(decoder: TextDecoder, bytes: Uint8Array): IndexSettings {
   } catch (error) {
     return corrupt(`bad settings: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function readVarints(reader: ByteReader, count: number): number[] {
-  if (count > reader.remaining()) corrupt('count larger than the data');
-  const values = new Array<number>(count);
-  for (let i = 0; i < count; i++) values[i] = reader.varint();
-  return values;
 }
 
 function decodeText(decoder: TextDecoder, bytes: Uint8Array): string {

@@ -7,7 +7,7 @@ import { RagError } from '../errors.js';
 import { type Bm25Options, idf, resolveBm25Options, termScore } from './bm25.js';
 import { decodeIndex, encodeIndex, type IndexData } from './format.js';
 import { toWellFormed } from './normalize.js';
-import { contextTf, packTf, textTf } from './postings.js';
+import { addContextOccurrence, addTextOccurrence, contextTf, textTf } from './postings.js';
 import { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizer.js';
 import { topK } from './top-k.js';
 
@@ -46,8 +46,6 @@ export interface LexicalHit {
   matchedTerms: number;
 }
 
-const CONTEXT_UNIT = 2 ** 20;
-
 /** Defaults of {@link LexicalSearchOptions}. */
 export const DEFAULT_LEXICAL_SEARCH_OPTIONS = Object.freeze({ k: 10 });
 
@@ -66,7 +64,8 @@ export class LexicalIndex {
   /** The tokenizer that turns documents and queries into terms. */
   readonly tokenizer: Tokenizer;
   private data: IndexData;
-  private idToDoc = new Map<string, number>();
+  private idMap: Map<string, number> | null = new Map();
+  private liveCount = 0;
   private liveTextLength = 0;
   private liveContextLength = 0;
   private deadCount = 0;
@@ -104,17 +103,31 @@ export class LexicalIndex {
 
   private adopt(data: IndexData): void {
     this.data = data;
-    this.idToDoc = new Map();
+    this.idMap = null;
+    this.liveCount = 0;
     this.liveTextLength = 0;
     this.liveContextLength = 0;
-    this.deadCount = 0;
     for (let doc = 0; doc < data.ids.length; doc++) {
       if (!data.alive[doc]) continue;
-      if (this.idToDoc.has(data.ids[doc])) throw new RagError('CORRUPT_DATA', `inpage-rag: the lexical index lists chunk ${data.ids[doc]} twice.`);
-      this.idToDoc.set(data.ids[doc], doc);
+      this.liveCount++;
       this.liveTextLength += data.textLengths[doc];
       this.liveContextLength += data.contextLengths[doc];
     }
+    this.deadCount = data.ids.length - this.liveCount;
+  }
+
+  /** Chunk id → document number, built on first use so that loading does not pay for it. */
+  private get idToDoc(): Map<string, number> {
+    if (this.idMap !== null) return this.idMap;
+    const map = new Map<string, number>();
+    const { ids, alive } = this.data;
+    for (let doc = 0; doc < ids.length; doc++) {
+      if (!alive[doc]) continue;
+      if (map.has(ids[doc])) throw new RagError('CORRUPT_DATA', `The lexical index lists chunk ${ids[doc]} twice; build it again.`);
+      map.set(ids[doc], doc);
+    }
+    this.idMap = map;
+    return map;
   }
 
   /** The scoring options in use (defaults filled in). */
@@ -124,7 +137,7 @@ export class LexicalIndex {
 
   /** How many chunks the index holds. */
   get size(): number {
-    return this.idToDoc.size;
+    return this.liveCount;
   }
 
   /** Whether a chunk with this id is indexed. */
@@ -143,33 +156,36 @@ export class LexicalIndex {
     if (!Array.isArray(chunks)) throw new RagError('INVALID_ARGUMENT', 'LexicalIndex.add takes an array of chunks.');
     for (const chunk of chunks) validateDocument(chunk);
     const { contextBoost } = this.data.settings.bm25;
-    const counts = new Map<string, number>();
     for (const chunk of chunks) {
       this.remove([chunk.id]);
       const doc = this.data.ids.length;
       const textTerms = this.tokenizer(chunk.text);
       const contextTerms = contextBoost > 0 && chunk.context ? this.tokenizer(chunk.context) : [];
-      counts.clear();
-      for (const term of textTerms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      // Context counts go above 2^20 (a chunk never holds a million terms); packTf clamps both.
-      for (const term of contextTerms) counts.set(term, (counts.get(term) ?? 0) + CONTEXT_UNIT);
-      for (const [term, count] of counts) {
-        let postings = this.data.open.get(term);
-        if (postings === undefined) {
-          postings = { docs: [], tfs: [] };
-          this.data.open.set(term, postings);
-        }
-        postings.docs.push(doc);
-        postings.tfs.push(packTf(count % CONTEXT_UNIT, Math.floor(count / CONTEXT_UNIT)));
-      }
+      for (const term of textTerms) this.count(term, doc, false);
+      for (const term of contextTerms) this.count(term, doc, true);
       this.data.ids.push(chunk.id);
       this.data.alive.push(true);
       this.data.textLengths.push(textTerms.length);
       this.data.contextLengths.push(contextTerms.length);
       this.idToDoc.set(chunk.id, doc);
+      this.liveCount++;
       this.liveTextLength += textTerms.length;
       this.liveContextLength += contextTerms.length;
     }
+  }
+
+  /** Counts one occurrence of `term` in document `doc`, the newest one. */
+  private count(term: string, doc: number, isContext: boolean): void {
+    let postings = this.data.open.get(term);
+    if (postings === undefined) {
+      postings = { docs: [doc], tfs: [0] };
+      this.data.open.set(term, postings);
+    } else if (postings.docs[postings.docs.length - 1] !== doc) {
+      postings.docs.push(doc);
+      postings.tfs.push(0);
+    }
+    const last = postings.tfs.length - 1;
+    postings.tfs[last] = isContext ? addContextOccurrence(postings.tfs[last]) : addTextOccurrence(postings.tfs[last]);
   }
 
   /**
@@ -185,13 +201,14 @@ export class LexicalIndex {
       const doc = this.idToDoc.get(id);
       if (doc === undefined) continue;
       this.idToDoc.delete(id);
+      this.liveCount--;
       this.data.alive[doc] = false;
       this.liveTextLength -= this.data.textLengths[doc];
       this.liveContextLength -= this.data.contextLengths[doc];
       this.deadCount++;
       removed++;
     }
-    if (this.deadCount > 256 && this.deadCount > this.idToDoc.size) this.compact();
+    if (this.deadCount > 256 && this.deadCount > this.liveCount) this.compact();
     return removed;
   }
 

@@ -28,6 +28,16 @@ export function contextTf(packed: number): number {
   return packed >>> 16;
 }
 
+/** A packed term frequency with one more occurrence in the chunk text (saturating). */
+export function addTextOccurrence(packed: number): number {
+  return (packed & TF_MAX) < TF_MAX ? packed + 1 : packed;
+}
+
+/** A packed term frequency with one more occurrence in the context prefix (saturating). */
+export function addContextOccurrence(packed: number): number {
+  return packed >>> 16 < CONTEXT_TF_MAX ? packed + 0x10000 : packed;
+}
+
 /** Growable postings of one term: document numbers ascending, packed term frequencies. */
 export interface OpenPostings {
   docs: number[];
