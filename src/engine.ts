@@ -1,0 +1,137 @@
+/**
+ * The main-thread facade: `createRag()` starts the engine worker (browsers) or runs the engine
+ * in-process (Node), and gives one small async API over both.
+ */
+import * as Comlink from 'comlink';
+import type { RagOptions, SearchOptions } from './config.js';
+import type { AddInput } from './engine/inputs.js';
+import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './engine/types.js';
+import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback } from './engine/worker-api.js';
+import { RagError, throwIfAborted } from './errors.js';
+import type { Chunk, TaskOptions } from './types.js';
+import { installErrorTransfer } from './util/worker-errors.js';
+
+/** A knowledge base with its engine. Every method is async. */
+export interface Rag {
+  /** Loads the embedding model (with download progress); other calls do it on demand. */
+  ready(options?: TaskOptions): Promise<EngineStatus>;
+  /** Adds documents: Files, Blobs, URLs, or `{ text | html | markdown, title?, url?, id? }`. */
+  add(inputs: AddInput | AddInput[], options?: TaskOptions): Promise<AddResult>;
+  remove(docId: string): Promise<boolean>;
+  documents(): Promise<DocumentInfo[]>;
+  search(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchHit[]>;
+  chunk(chunkId: string): Promise<Chunk | undefined>;
+  documentText(docId: string): Promise<string>;
+  status(): Promise<EngineStatus>;
+  /** Stops the worker; the engine cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+function isBrowserLike(): boolean {
+  return typeof Worker === 'function' && typeof document === 'object';
+}
+
+let taskCounter = 0;
+
+interface Connection {
+  api: EngineWorkerApi;
+  /** Rejects when the worker dies. */
+  died: Promise<never>;
+  terminate(): void;
+}
+
+function startWorker(options: RagOptions): Connection {
+  installErrorTransfer();
+  const worker = new Worker(new URL('../workers/engine.worker.js', import.meta.url), { type: 'module', name: 'inpage-rag' });
+  const api = Comlink.wrap<EngineWorkerApi>(worker) as unknown as EngineWorkerApi;
+  const died = new Promise<never>((_, reject) => {
+    const fail = (event: Event) => {
+      const detail = (event as ErrorEvent).message || event.type;
+      reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call, but documents added since the page loaded must be added again.`));
+    };
+    worker.addEventListener('error', fail);
+    worker.addEventListener('messageerror', fail);
+  });
+  died.catch(() => undefined);
+  void api.init(options);
+  return { api, died, terminate: () => worker.terminate() };
+}
+
+/**
+ * Creates a knowledge base and its engine.
+ *
+ * @example
+ * const rag = await createRag({ embedding: { model: 'bge-small-en' } })
+ * await rag.add([file, { markdown: '# Notes\nKoalas sleep 20 hours a day.' }])
+ * const hits = await rag.search('how long do koalas sleep?')
+ */
+export async function createRag(options: RagOptions = {}): Promise<Rag> {
+  const useWorker = options.worker === 'auto' || options.worker === undefined ? isBrowserLike() : options.worker;
+  let connection: Connection | undefined;
+  let closed = false;
+
+  async function connect(): Promise<Connection> {
+    if (closed) throw new RagError('INVALID_ARGUMENT', 'This engine was closed; create a new one with createRag().');
+    if (connection) return connection;
+    if (useWorker) {
+      connection = startWorker(options);
+    } else {
+      const api = createEngineWorkerApi();
+      await api.init(options);
+      connection = { api, died: new Promise<never>(() => undefined), terminate: () => undefined };
+    }
+    return connection;
+  }
+
+  /** Runs one call, turning a worker crash into WORKER_FAILED and a signal into a cancellation. */
+  async function call<T>(
+    run: (api: EngineWorkerApi, taskId: string, onProgress?: ProgressCallback) => Promise<T>,
+    task: TaskOptions = {},
+  ): Promise<T> {
+    throwIfAborted(task.signal);
+    const current = await connect();
+    const taskId = `task-${++taskCounter}`;
+    const onProgress = task.onProgress && useWorker ? Comlink.proxy(task.onProgress) : task.onProgress;
+    const aborted = new Promise<never>((_, reject) => {
+      task.signal?.addEventListener(
+        'abort',
+        () => {
+          void current.api.cancel(taskId);
+          reject(new RagError('ABORTED', 'The operation was cancelled.', { cause: task.signal?.reason }));
+        },
+        { once: true },
+      );
+    });
+    aborted.catch(() => undefined);
+    try {
+      return await Promise.race([run(current.api, taskId, onProgress), current.died, aborted]);
+    } catch (error) {
+      if (error instanceof RagError && error.code === 'WORKER_FAILED' && connection === current) {
+        current.terminate();
+        connection = undefined;
+      }
+      throw error;
+    }
+  }
+
+  await connect();
+  return {
+    ready: (task = {}) => call((api, taskId, onProgress) => api.ready({ taskId }, onProgress), task),
+    add: (inputs, task = {}) =>
+      call((api, taskId, onProgress) => api.add(Array.isArray(inputs) ? inputs : [inputs], { taskId }, onProgress), task),
+    remove: (docId) => call((api) => api.remove(docId)),
+    documents: () => call((api) => api.documents()),
+    search: (query, searchOptions = {}) => {
+      const { signal, ...settings } = searchOptions;
+      return call((api, taskId) => api.search(query, { ...settings, taskId }), { signal });
+    },
+    chunk: (chunkId) => call((api) => api.chunk(chunkId)),
+    documentText: (docId) => call((api) => api.documentText(docId)),
+    status: () => call((api) => api.status()),
+    async close() {
+      closed = true;
+      connection?.terminate();
+      connection = undefined;
+    },
+  };
+}

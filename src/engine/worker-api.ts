@@ -1,0 +1,86 @@
+/**
+ * The engine worker's API: the knowledge base's verbs with cancellation by task id (an
+ * AbortSignal cannot cross a worker boundary) and progress through a proxied callback.
+ */
+import { resolveRagOptions, type RagOptions, type SearchOptions } from '../config.js';
+import { RagError } from '../errors.js';
+import type { Chunk, Progress } from '../types.js';
+import type { AddInput } from './inputs.js';
+import { KnowledgeBase } from './knowledge-base.js';
+import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './types.js';
+
+/** Per-call options that can cross the boundary (structured-cloneable). */
+export interface RemoteTaskOptions {
+  /** Id for {@link EngineWorkerApi.cancel}. */
+  taskId?: string;
+}
+
+/**
+ * Progress callback. It is a separate, last argument because comlink proxies functions only at
+ * the top level of a call's arguments.
+ */
+export type ProgressCallback = (progress: Progress) => void;
+
+/** What the engine worker exposes (the same object runs in-process in Node). */
+export interface EngineWorkerApi {
+  init(options: RagOptions): Promise<void>;
+  ready(options?: RemoteTaskOptions, onProgress?: ProgressCallback): Promise<EngineStatus>;
+  add(inputs: AddInput[], options?: RemoteTaskOptions, onProgress?: ProgressCallback): Promise<AddResult>;
+  remove(docId: string): Promise<boolean>;
+  documents(): Promise<DocumentInfo[]>;
+  search(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchHit[]>;
+  chunk(chunkId: string): Promise<Chunk | undefined>;
+  documentText(docId: string): Promise<string>;
+  status(): Promise<EngineStatus>;
+  cancel(taskId: string): Promise<void>;
+}
+
+/**
+ * Creates the API object a worker exposes with comlink.
+ *
+ * @example
+ * Comlink.expose(createEngineWorkerApi())
+ */
+export function createEngineWorkerApi(): EngineWorkerApi {
+  let kb: KnowledgeBase | undefined;
+  const controllers = new Map<string, AbortController>();
+
+  function base(): KnowledgeBase {
+    if (!kb) throw new RagError('INVALID_ARGUMENT', 'The engine worker was used before init(); createRag() does this for you.');
+    return kb;
+  }
+
+  async function task<T>(taskId: string | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (taskId) controllers.set(taskId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      if (taskId) controllers.delete(taskId);
+    }
+  }
+
+  return {
+    async init(options) {
+      kb = new KnowledgeBase(resolveRagOptions({ ...options, worker: false }));
+    },
+    ready: (options = {}, onProgress) =>
+      task(options.taskId, async (signal) => {
+        await base().ready({ signal, onProgress });
+        return base().status();
+      }),
+    add: (inputs, options = {}, onProgress) => task(options.taskId, (signal) => base().add(inputs, { signal, onProgress })),
+    remove: async (docId) => base().remove(docId),
+    documents: async () => base().documents(),
+    search: (query, options = {}) => {
+      const { taskId, ...settings } = options;
+      return task(taskId, (signal) => base().search(query, { ...settings, signal }));
+    },
+    chunk: async (chunkId) => base().chunk(chunkId),
+    documentText: async (docId) => base().documentText(docId),
+    status: async () => base().status(),
+    async cancel(taskId) {
+      controllers.get(taskId)?.abort(new RagError('ABORTED', 'The operation was cancelled.'));
+    },
+  };
+}
