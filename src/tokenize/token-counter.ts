@@ -18,6 +18,11 @@ export interface TokenCounter {
   readonly modelMaxLength: number;
   /** Special tokens the model adds to one sequence (2 for BERT: `[CLS]` and `[SEP]`). */
   readonly specialTokenCount: number;
+  /**
+   * Whether counts add up: the count of two texts joined by whitespace is the sum of their counts
+   * (true for WordPiece). Callers that sum the counts of pieces re-count when it is false.
+   */
+  readonly isAdditive: boolean;
   /** Tokens of `text`, without special tokens. */
   countTokens(text: string): number;
   /**

@@ -41,6 +41,7 @@ export function createTransformersTokenCounter(
     id: options.id ?? 'tokenizer',
     modelMaxLength,
     specialTokenCount: special,
+    isAdditive: false,
     countTokens,
     offsetAtTokens: (text, maxTokens) => offsetAtTokensBySearch(text, maxTokens, countTokens),
   };

@@ -8,6 +8,8 @@ import type { TokenCounter, TokenizerJson } from './index.js';
 import { createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './index.js';
 
 const TOKENIZERS = '/work/shared/tokenizers';
+/** Whitespace the BERT normaliser keeps as a separator (it deletes \\v, \\f and U+FEFF). */
+const SEPARATORS = '\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const MODELS = ['bge-small-en-v1.5', 'bge-small-zh-v1.5'] as const;
 const hasTokenizers = MODELS.every((model) => existsSync(join(TOKENIZERS, model, 'tokenizer.json')));
 
@@ -110,8 +112,8 @@ describe.skipIf(!hasTokenizers)('createWordPieceCounter matches the real tokeniz
             expect(offset).toBe(text.length);
             return;
           }
-          // Maximal: the next whitespace-delimited word end already passes the budget.
-          const next = /\S(?=\s|$)/g;
+          // Maximal: the next word end (at a space the tokenizer keeps) already passes the budget.
+          const next = new RegExp(`[^${SEPARATORS}](?=[${SEPARATORS}]|$)`, 'g');
           next.lastIndex = offset;
           const match = next.exec(text);
           if (match !== null && match.index + 1 > offset) {

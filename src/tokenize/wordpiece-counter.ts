@@ -4,6 +4,7 @@
  * several times faster, because it never builds token strings and caches the count of each word.
  */
 import { RagError } from '../errors.js';
+import { AsciiWordTable, hashStep, WORD_HASH_SEED } from './ascii-word-table.js';
 import {
   ASCII_CLASS,
   ASCII_CONTROL,
@@ -77,10 +78,15 @@ export function createWordPieceCounter(json: TokenizerJson, options: WordPieceCo
   return new WordPieceCounter(json, options);
 }
 
+function normalizerLowercases(json: TokenizerJson): boolean {
+  return (json.normalizer as Record<string, unknown>).lowercase !== false;
+}
+
 class WordPieceCounter implements TokenCounter {
   readonly id: string;
   readonly modelMaxLength: number;
   readonly specialTokenCount: number;
+  readonly isAdditive = true;
   private readonly vocabulary: WordPieceVocabulary;
   private readonly cleanText: boolean;
   private readonly handleChineseChars: boolean;
@@ -89,7 +95,7 @@ class WordPieceCounter implements TokenCounter {
   /** Special tokens matched in the raw text, longest first; indexed by first char code. */
   private readonly specialsByFirst = new Map<number, string[]>();
   private readonly isSpecialFirst = new Uint8Array(128);
-  private readonly asciiWordCache = new Map<string, number>();
+  private readonly asciiWords: AsciiWordTable;
   private readonly segmentCache = new Map<string, number>();
   private readonly wordCache = new Map<string, number>();
 
@@ -98,10 +104,11 @@ class WordPieceCounter implements TokenCounter {
     this.modelMaxLength = resolveModelMaxLength(options, options.config);
     this.specialTokenCount = specialTokensPerSequence(json);
     this.vocabulary = wordPieceVocabulary(json);
+    this.asciiWords = new AsciiWordTable(normalizerLowercases(json));
     const normalizer = json.normalizer as Record<string, unknown>;
     this.cleanText = normalizer.clean_text !== false;
     this.handleChineseChars = normalizer.handle_chinese_chars !== false;
-    this.lowercase = normalizer.lowercase !== false;
+    this.lowercase = normalizerLowercases(json);
     // transformers.js: strip when lowercasing unless strip_accents is false; otherwise only when it is set.
     this.stripAccents = this.lowercase ? normalizer.strip_accents !== false : Boolean(normalizer.strip_accents);
     for (const token of json.added_tokens ?? []) {
@@ -115,96 +122,145 @@ class WordPieceCounter implements TokenCounter {
   }
 
   countTokens(text: string): number {
-    return this.scan(text, Number.POSITIVE_INFINITY).count;
+    return this.scan(text, Number.POSITIVE_INFINITY);
   }
 
   offsetAtTokens(text: string, maxTokens: number): number {
-    const result = this.scan(text, maxTokens);
-    return result.count <= maxTokens ? text.length : result.safeEnd;
+    return this.scan(text, maxTokens) <= maxTokens ? text.length : this.safeEnd;
   }
+
+  // State of the running scan, kept in fields so that no closure is made per call.
+  private text = '';
+  private budget = 0;
+  private total = 0;
+  /** Last unit end at which the count was within the budget. */
+  private safeEnd = 0;
+  /** Start of the current segment, -1 between segments. */
+  private segStart = -1;
+  /** Whether the current segment needs the full normaliser. */
+  private isComplex = false;
+  /** Tokens of the plain ASCII segment so far. */
+  private segCount = 0;
+  /** Last unit end inside the current segment within the budget, -1 if none. */
+  private segSafe = -1;
+  private wordStart = -1;
+  private wordHash = WORD_HASH_SEED;
 
   /**
    * One pass over `text`. Segments are runs between separators (whitespace, CJK ideographs,
    * special tokens); a segment of plain printable ASCII is split into words and punctuation here,
    * any other segment goes whole through the exact normaliser ({@link segmentCount}). Stops once
-   * the count passes `budget`; `safeEnd` is the last unit end at which the count was within it.
+   * the count passes `budget` and returns the count so far; `safeEnd` is then where to cut.
    */
-  private scan(text: string, budget: number): { count: number; safeEnd: number } {
+  private scan(text: string, budget: number): number {
+    this.text = text;
+    this.budget = budget;
+    this.total = 0;
+    this.safeEnd = 0;
+    this.segStart = -1;
+    this.isComplex = false;
+    this.segCount = 0;
+    this.segSafe = -1;
+    this.wordStart = -1;
     const n = text.length;
-    let total = 0;
-    let safeEnd = 0;
-    let segStart = -1;
-    let isComplex = false;
-    let segCount = 0;
-    let segSafe = -1;
-    let wordStart = -1;
-
-    const flushWord = (end: number): void => {
-      segCount += this.asciiWordCount(text.slice(wordStart, end));
-      wordStart = -1;
-      if (total + segCount <= budget) segSafe = end;
-    };
-    const endSegment = (end: number): void => {
-      if (segStart < 0) return;
-      if (isComplex) {
-        const count = this.segmentCount(text.slice(segStart, end));
-        if (total + count > budget) segSafe = this.segmentPrefixEnd(text, segStart, end, budget - total);
-        total += count;
-      } else {
-        if (wordStart >= 0) flushWord(end);
-        total += segCount;
-      }
-      if (total <= budget) safeEnd = end;
-      else if (segSafe > segStart) safeEnd = segSafe;
-      segStart = -1;
-      isComplex = false;
-      segCount = 0;
-      segSafe = -1;
-    };
-
-    for (let i = 0; i < n && total <= budget; i++) {
+    const fold = this.lowercase;
+    for (let i = 0; i < n && this.total + this.segCount <= budget; i++) {
       const c = text.charCodeAt(i);
       if (c < 128) {
         const cls = ASCII_CLASS[c];
         if (cls === ASCII_WORD) {
-          if (segStart < 0) segStart = i;
-          if (wordStart < 0 && !isComplex) wordStart = i;
+          if (this.segStart < 0) this.segStart = i;
+          if (!this.isComplex) {
+            if (this.wordStart < 0) {
+              this.wordStart = i;
+              this.wordHash = WORD_HASH_SEED;
+            }
+            this.wordHash = hashStep(this.wordHash, fold && c <= 90 && c >= 65 ? c + 32 : c);
+          }
         } else if (cls === ASCII_SPACE) {
-          endSegment(i);
+          this.endSegment(i);
         } else if (cls === ASCII_PUNCT) {
           const special = this.isSpecialFirst[c] === 1 ? this.matchSpecial(text, i) : 0;
           if (special > 0) {
-            endSegment(i);
-            total += 1;
-            if (total <= budget) safeEnd = i + special;
+            this.endSegment(i);
+            this.total += 1;
+            if (this.total <= budget) this.safeEnd = i + special;
             i += special - 1;
             continue;
           }
-          if (segStart < 0) segStart = i;
-          if (!isComplex) {
-            if (wordStart >= 0) flushWord(i);
-            segCount += 1;
-            if (total + segCount <= budget) segSafe = i + 1;
+          if (this.segStart < 0) this.segStart = i;
+          if (!this.isComplex) {
+            if (this.wordStart >= 0) this.flushWord(i);
+            this.segCount += 1;
+            if (this.total + this.segCount <= budget) this.segSafe = i + 1;
           }
         } else if (cls === ASCII_CONTROL) {
-          if (segStart < 0) segStart = i;
-          isComplex = true;
-          wordStart = -1;
+          if (this.segStart < 0) this.segStart = i;
+          this.becomeComplex();
         }
       } else if (this.handleChineseChars && isCjkCodeUnit(c)) {
-        endSegment(i);
-        total += 1;
-        if (total <= budget) safeEnd = i + 1;
+        this.endSegment(i);
+        this.total += 1;
+        if (this.total <= budget) this.safeEnd = i + 1;
       } else if (isNonAsciiSpace(c)) {
-        endSegment(i);
+        this.endSegment(i);
       } else {
-        if (segStart < 0) segStart = i;
-        isComplex = true;
-        wordStart = -1;
+        if (this.segStart < 0) this.segStart = i;
+        this.becomeComplex();
       }
     }
-    if (total <= budget) endSegment(n);
-    return { count: total, safeEnd };
+    let count: number;
+    if (this.total + this.segCount > budget) {
+      // Stopped inside a plain ASCII segment: its words so far add up exactly.
+      count = this.total + this.segCount;
+      if (this.segSafe > this.segStart) this.safeEnd = this.segSafe;
+    } else {
+      this.endSegment(n);
+      count = this.total;
+    }
+    this.text = '';
+    return count;
+  }
+
+  private flushWord(end: number): void {
+    const { text, wordStart } = this;
+    let count = this.asciiWords.find(text, wordStart, end, this.wordHash);
+    if (count < 0) {
+      const word = this.lowercase ? text.slice(wordStart, end).toLowerCase() : text.slice(wordStart, end);
+      count = countWordPieces(this.vocabulary, word);
+      this.asciiWords.insert(word, this.wordHash, count);
+    }
+    this.segCount += count;
+    this.wordStart = -1;
+    if (this.total + this.segCount <= this.budget) this.segSafe = end;
+  }
+
+  private endSegment(end: number): void {
+    const { segStart, budget } = this;
+    if (segStart < 0) return;
+    if (this.isComplex) {
+      const count = this.segmentCount(this.text.slice(segStart, end));
+      if (this.total + count > budget) this.segSafe = this.segmentPrefixEnd(this.text, segStart, end, budget - this.total);
+      this.total += count;
+    } else {
+      if (this.wordStart >= 0) this.flushWord(end);
+      this.total += this.segCount;
+    }
+    if (this.total <= budget) this.safeEnd = end;
+    else if (this.segSafe > segStart) this.safeEnd = this.segSafe;
+    this.segStart = -1;
+    this.isComplex = false;
+    this.segCount = 0;
+    this.segSafe = -1;
+  }
+
+  /** The segment goes whole through the normaliser: what was counted of it so far is void. */
+  private becomeComplex(): void {
+    if (this.isComplex) return;
+    this.isComplex = true;
+    this.wordStart = -1;
+    this.segCount = 0;
+    this.segSafe = -1;
   }
 
   private matchSpecial(text: string, at: number): number {
@@ -212,16 +268,6 @@ class WordPieceCounter implements TokenCounter {
     if (candidates === undefined) return 0;
     for (const candidate of candidates) if (text.startsWith(candidate, at)) return candidate.length;
     return 0;
-  }
-
-  private asciiWordCount(word: string): number {
-    let count = this.asciiWordCache.get(word);
-    if (count === undefined) {
-      count = countWordPieces(this.vocabulary, this.lowercase ? word.toLowerCase() : word);
-      if (this.asciiWordCache.size >= CACHE_LIMIT) this.asciiWordCache.clear();
-      this.asciiWordCache.set(word, count);
-    }
-    return count;
   }
 
   /** Tokens of a raw segment holding no separator, through the full BERT normaliser. */
