@@ -20,3 +20,13 @@ export type {
 // vector
 export { DEFAULT_VECTOR_INDEX, createVectorIndex, deserializeVectorIndex } from './vector/index.js';
 export type { VectorHit, VectorIndex, VectorIndexKind, VectorIndexOptions, VectorScanMode } from './vector/index.js';
+
+// lexical
+export { DEFAULT_BM25_OPTIONS } from './lexical/bm25.js';
+export type { Bm25Options } from './lexical/bm25.js';
+export { DEFAULT_LEXICAL_SEARCH_OPTIONS, LexicalIndex } from './lexical/lexical-index.js';
+export type { LexicalDocument, LexicalHit, LexicalIndexOptions, LexicalSearchOptions } from './lexical/lexical-index.js';
+export { ENGLISH_STOP_WORDS } from './lexical/stemmer.js';
+export type { Stemming } from './lexical/stemmer.js';
+export { DEFAULT_TOKENIZER_OPTIONS, createTokenizer } from './lexical/tokenizer.js';
+export type { ChineseTerms, Tokenizer, TokenizerOptions } from './lexical/tokenizer.js';
