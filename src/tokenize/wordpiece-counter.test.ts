@@ -8,7 +8,7 @@ import type { TokenCounter, TokenizerJson } from './index.js';
 import { createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './index.js';
 
 const TOKENIZERS = '/work/shared/tokenizers';
-/** Whitespace the BERT normaliser keeps as a separator (it deletes \\v, \\f and U+FEFF). */
+/** Whitespace the BERT normaliser keeps as a separator (it deletes vertical tabs, form feeds and U+FEFF). */
 const SEPARATORS = '\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const MODELS = ['bge-small-en-v1.5', 'bge-small-zh-v1.5'] as const;
 const hasTokenizers = MODELS.every((model) => existsSync(join(TOKENIZERS, model, 'tokenizer.json')));

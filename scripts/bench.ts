@@ -1,0 +1,75 @@
+/**
+ * The benchmark command.
+ *
+ *   npm run bench -- [--json] [--only <section>[,<section>]] [--data <folder>] [--tokenizers <folder>]
+ *
+ * Runs the sections below in order and merges what each returns into one object with
+ * `schema: 1`. With `--json` the last line of standard output is that object; logs go to standard
+ * error. A section that fails is logged and its keys are left out; the exit code is then 1.
+ * Sections:
+ *
+ * - `chunk_mb_per_s`: parse + chunk throughput over the evaluation corpus (`scripts/lib/bench-chunk.ts`).
+ * - `lexical`: the BM25 index (`scripts/bench/lexical.ts`).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { log, readArgs } from './lib/args.js';
+import { benchChunk } from './lib/bench-chunk.js';
+import { ROOT } from './lib/paths.js';
+
+const SCHEMA = 1;
+
+/** Options every section may use. */
+interface SectionOptions {
+  dataDir?: string;
+  tokenizersDir?: string;
+}
+
+/** A section returns the keys it adds to the bench object. */
+type Section = (options: SectionOptions) => Promise<Record<string, unknown>>;
+
+const SECTIONS: Record<string, Section> = {
+  chunk_mb_per_s: (options) => benchChunk(options),
+  lexical: async () => {
+    const path = resolve(ROOT, 'scripts/bench/lexical.ts');
+    if (!existsSync(path)) throw new Error('scripts/bench/lexical.ts is missing');
+    const module = (await import('./bench/lexical.js')) as { benchLexical: () => Promise<Record<string, unknown>> };
+    return { lexical: await module.benchLexical() };
+  },
+};
+
+async function main(): Promise<number> {
+  const args = readArgs(process.argv.slice(2), { values: ['only', 'data', 'tokenizers'], flags: ['json'] });
+  const names = args.values.only === undefined ? Object.keys(SECTIONS) : args.values.only.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown section ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  }
+  const options: SectionOptions = {
+    ...(args.values.data === undefined ? {} : { dataDir: args.values.data }),
+    ...(args.values.tokenizers === undefined ? {} : { tokenizersDir: args.values.tokenizers }),
+  };
+  const result: Record<string, unknown> = { schema: SCHEMA };
+  let failed = false;
+  for (const name of names) {
+    log(`bench: ${name} …`);
+    try {
+      Object.assign(result, await SECTIONS[name](options));
+    } catch (error) {
+      failed = true;
+      log(`bench: section ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  process.stdout.write(args.flags.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,10 @@
+export { chunkDocument, chunkId } from './chunk-document.js';
+export { buildContext, embeddingText } from './context.js';
+export {
+  type ChunkDocumentOptions,
+  type ChunkOptions,
+  type ChunkStrategy,
+  CONTEXT_SEPARATOR,
+  DEFAULT_CHUNK_OPTIONS,
+  MAX_CONTEXT_TOKENS,
+} from './options.js';
