@@ -54,7 +54,7 @@ export async function parseDocx(bytes: Uint8Array, context: FormatParseContext):
     throw invalid(name, error instanceof Error ? error.message : String(error), error);
   }
   deadline.check();
-  const parsed = parseHtml(html, context);
+  const parsed = await parseHtml(html, context);
   // Word bookmarks (`_Toc…`) are not URL fragments anyone can link to: drop the anchors.
   for (const block of parsed.blocks) delete block.anchor;
   const warnings: ParseWarning[] = messages

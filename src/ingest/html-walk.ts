@@ -27,7 +27,8 @@ const GROUP_KINDS: Readonly<Record<string, BlockKind>> = {
 
 const HEADING_LEVELS: Readonly<Record<string, number>> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 const PERMALINK_TEXT = /^\s*(?:¶|§|#|🔗|⚓|link)\s*$/i;
-const HTML_WHITESPACE = /[ \t\n\f\r]+/g;
+// Only runs that are not already a single space: replacing every lone space is 40 times slower.
+const HTML_WHITESPACE = /[\t\n\f\r][ \t\n\f\r]*| [ \t\n\f\r]+/g;
 const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)/i;
 const CHECK_EVERY = 4096;
 

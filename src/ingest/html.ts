@@ -1,5 +1,6 @@
-import { type DefaultTreeAdapterTypes, html as htmlSpec, parse, parseFragment } from 'parse5';
-import { toRagError } from '../errors.js';
+import { type DefaultTreeAdapterMap, type DefaultTreeAdapterTypes, html as htmlSpec, Parser, parseFragment } from 'parse5';
+import { isRagError, toRagError } from '../errors.js';
+import type { Deadline } from './deadline.js';
 import type { FormatParseContext, FormatParseResult } from './format-parser.js';
 import { HtmlTextWalker, attr, isExcluded } from './html-walk.js';
 import { normalizeLanguageTag } from './language.js';
@@ -7,6 +8,10 @@ import { normalizeLanguageTag } from './language.js';
 type Node = DefaultTreeAdapterTypes.Node;
 type Element = DefaultTreeAdapterTypes.Element;
 
+/** parse5 is fed this many characters at a time, so the time limit and aborts apply mid-parse. */
+const CHUNK_CHARS = 256 * 1024;
+/** Control goes back to the event loop this often while parsing, so abort messages get through. */
+const YIELD_EVERY_MS = 50;
 /** At most this many `<meta>` entries are kept as metadata. */
 const MAX_META_ENTRIES = 64;
 
@@ -64,6 +69,24 @@ function inspect(document: Node): PageFacts {
 }
 
 /**
+ * Builds the parse5 tree chunk by chunk (parse5's streaming entry point, the one its own
+ * parser stream uses) so that a huge page cannot outrun the deadline: parse5 reads about 2 MB/s.
+ */
+async function parseInChunks(source: string, deadline: Deadline): Promise<DefaultTreeAdapterTypes.Document> {
+  const parser = new Parser<DefaultTreeAdapterMap>();
+  let lastYield = Date.now();
+  for (let offset = 0; offset < source.length || offset === 0; offset += CHUNK_CHARS) {
+    deadline.check();
+    if (Date.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+    }
+    parser.tokenizer.write(source.slice(offset, offset + CHUNK_CHARS), offset + CHUNK_CHARS >= source.length);
+  }
+  return parser.document;
+}
+
+/**
  * Parses HTML with parse5 (a real HTML5 parser that runs in workers) into visible text blocks.
  * Dropped: `script`, `style`, `noscript`, `template`, `nav`, `footer`, `aside`, `form`, `head`,
  * `button`, `svg`, …, elements that are `hidden`, `aria-hidden="true"`, `display:none`,
@@ -76,14 +99,14 @@ function inspect(document: Node): PageFacts {
  * first `<h1>`; language: `<html lang>`.
  *
  * @example
- * parseHtml('<h1 id="a">Hi</h1><p>Some <b>bold</b> text</p>', ctx).text // 'Hi\n\nSome bold text'
+ * (await parseHtml('<h1 id="a">Hi</h1><p>Some <b>bold</b> text</p>', ctx)).text // 'Hi\n\nSome bold text'
  */
-export function parseHtml(source: string, context: FormatParseContext): HtmlParseResult {
-  context.deadline.check();
+export async function parseHtml(source: string, context: FormatParseContext): Promise<HtmlParseResult> {
   let document: DefaultTreeAdapterTypes.Document;
   try {
-    document = parse(source);
+    document = await parseInChunks(source, context.deadline);
   } catch (error) {
+    if (isRagError(error)) throw error;
     throw toRagError(error, 'PARSE_FAILED', `${context.name} could not be parsed as HTML`);
   }
   context.deadline.check();

@@ -122,8 +122,10 @@ async function parseByFormat(
     assertNotBinaryText(input.text, context.name);
   }
   context.deadline.check();
-  const parse = format === 'html' ? parseHtml : format === 'markdown' ? parseMarkdown : parseText;
-  const result = parse(source ?? '', context);
+  const result =
+    format === 'html'
+      ? await parseHtml(source ?? '', context)
+      : (format === 'markdown' ? parseMarkdown : parseText)(source ?? '', context);
   return { ...result, warnings: [...warnings, ...result.warnings] };
 }
 

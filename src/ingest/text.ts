@@ -1,4 +1,4 @@
-import { DocumentBuilder, normalizeText } from './document-builder.js';
+import { DocumentBuilder } from './document-builder.js';
 import type { FormatParseContext, FormatParseResult } from './format-parser.js';
 
 /** A line holding nothing but spaces and tabs separates paragraphs. */
@@ -15,7 +15,8 @@ const CHECK_EVERY = 1024;
  */
 export function parseText(source: string, context: FormatParseContext): FormatParseResult {
   const builder = new DocumentBuilder();
-  const paragraphs = normalizeText(source).split(PARAGRAPH_BREAK);
+  // Line endings first so blank lines are found; the builder applies NFC to each paragraph.
+  const paragraphs = source.replace(/\r\n?/g, '\n').split(PARAGRAPH_BREAK);
   for (let i = 0; i < paragraphs.length; i++) {
     if (i % CHECK_EVERY === 0) context.deadline.check();
     builder.add('paragraph', paragraphs[i], { verbatim: true });
