@@ -20,6 +20,12 @@ export const VOY_MAX_DIMENSION = 768;
 const OVERFETCH = 16;
 
 /**
+ * Records handed to voy per call: voy passes them through one JSON string (about 8 kB per
+ * 384-d record), which must stay under V8's string length limit (about 512 M characters).
+ */
+const VOY_BATCH = 16_384;
+
+/**
  * Creates an empty voy index. Throws `INVALID_ARGUMENT` for dimensions over 768 and
  * `UNSUPPORTED_ENVIRONMENT` when voy-search cannot load.
  *
@@ -74,16 +80,20 @@ export class VoyIndex implements VectorIndex {
     });
     const replaced = [...batch.keys()].filter((id) => this.vectors.has(id));
     if (replaced.length > 0) this.remove(replaced);
-    const records = [...batch].map(([id, vector]) => record(id, vector));
-    const voy = this.instance();
-    if (this.vectors.size === 0) {
-      // An empty voy index is rebuilt from the batch: the constructor builds a balanced tree.
-      voy.free();
-      this.voy = new this.module.Voy({ embeddings: records });
-    } else if (records.length > 0) {
-      voy.add({ embeddings: records });
+    const entries = [...batch];
+    let isEmpty = this.vectors.size === 0;
+    for (let start = 0; start < entries.length; start += VOY_BATCH) {
+      const records = entries.slice(start, start + VOY_BATCH).map(([id, vector]) => record(id, vector));
+      if (isEmpty) {
+        // The constructor builds a balanced tree; later adds only extend it.
+        this.voy?.free();
+        this.voy = new this.module.Voy({ embeddings: records });
+        isEmpty = false;
+      } else {
+        this.instance().add({ embeddings: records });
+      }
     }
-    for (const [id, vector] of batch) this.vectors.set(id, vector);
+    for (const [id, vector] of entries) this.vectors.set(id, vector);
   }
 
   remove(ids: readonly string[]): number {
@@ -94,7 +104,9 @@ export class VoyIndex implements VectorIndex {
       records.push(record(id, vector));
       this.vectors.delete(id);
     }
-    if (records.length > 0) this.instance().remove({ embeddings: records });
+    for (let start = 0; start < records.length; start += VOY_BATCH) {
+      this.instance().remove({ embeddings: records.slice(start, start + VOY_BATCH) });
+    }
     return records.length;
   }
 
