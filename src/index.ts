@@ -4,6 +4,10 @@
 export { ErrorCode, RagError, isRagError } from './errors.js';
 export type { RagErrorOptions } from './errors.js';
 
+// ingest
+export { DEFAULT_PARSE_OPTIONS, defaultPdfjsLoader, detectLanguage, parseDocument, parseDocuments, setPdfjsLoader } from './ingest/index.js';
+export type { DocumentInput, ParseBatchResult, ParseFailure, ParseOptions, PdfjsLoader, PdfjsModule, PdfOptions } from './ingest/index.js';
+
 // shared types
 export type {
   Block,
