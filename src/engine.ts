@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { RagOptions, SearchOptions } from './config.js';
 import type { AddInput } from './engine/inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './engine/types.js';
-import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback } from './engine/worker-api.js';
+import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
 import { RagError, throwIfAborted } from './errors.js';
 import type { Chunk, TaskOptions } from './types.js';
 import { installErrorTransfer } from './util/worker-errors.js';
@@ -118,7 +118,11 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
   return {
     ready: (task = {}) => call((api, taskId, onProgress) => api.ready({ taskId }, onProgress), task),
     add: (inputs, task = {}) =>
-      call((api, taskId, onProgress) => api.add(Array.isArray(inputs) ? inputs : [inputs], { taskId }, onProgress), task),
+      call(
+        async (api, taskId, onProgress) =>
+          reviveAddResult(await api.add(Array.isArray(inputs) ? inputs : [inputs], { taskId }, onProgress)),
+        task,
+      ),
     remove: (docId) => call((api) => api.remove(docId)),
     documents: () => call((api) => api.documents()),
     search: (query, searchOptions = {}) => {

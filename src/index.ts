@@ -4,6 +4,30 @@
 export { ErrorCode, RagError, isRagError } from './errors.js';
 export type { RagErrorOptions } from './errors.js';
 
+// engine
+export { createRag } from './engine.js';
+export type { Rag } from './engine.js';
+export { DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
+export type { EmbeddingOptions, RagOptions, SearchMode, SearchOptions } from './config.js';
+export type { AddInput, TextInput } from './engine/inputs.js';
+export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit } from './engine/types.js';
+export { KnowledgeBase } from './engine/knowledge-base.js';
+
+// embed
+export { EMBEDDING_PRESETS, BGE_EN_QUERY_INSTRUCTION, BGE_ZH_QUERY_INSTRUCTION, findEmbeddingPreset } from './embed/presets.js';
+export type { EmbeddingModelPreset, EmbeddingPresetName } from './embed/presets.js';
+export { createEmbedder, DEFAULT_EMBEDDER_OPTIONS } from './embed/embedder.js';
+export type { Embedder, EmbedderOptions } from './embed/embedder.js';
+export { configureRuntime, DEFAULT_WASM_BASE_URL } from './embed/runtime.js';
+export type { RuntimeOptions } from './embed/runtime.js';
+export { detectCapabilities } from './embed/device.js';
+export type { Capabilities, ModelDevice, ModelDtype } from './embed/device.js';
+
+// retrieve
+export { reciprocalRankFusion, capPerGroup, DEFAULT_RRF_K } from './retrieve/fusion.js';
+export type { FusedItem, FusionOptions, RankedItem } from './retrieve/fusion.js';
+export type { RetrievedItem } from './retrieve/hybrid-search.js';
+
 // ingest
 export { DEFAULT_PARSE_OPTIONS, defaultPdfjsLoader, detectLanguage, parseDocument, parseDocuments, setPdfjsLoader } from './ingest/index.js';
 export type { DocumentInput, ParseBatchResult, ParseFailure, ParseOptions, PdfjsLoader, PdfjsModule, PdfOptions } from './ingest/index.js';
@@ -22,8 +46,16 @@ export type {
 } from './types.js';
 
 // vector
-export { DEFAULT_VECTOR_INDEX, createVectorIndex, deserializeVectorIndex } from './vector/index.js';
-export type { VectorHit, VectorIndex, VectorIndexKind, VectorIndexOptions, VectorScanMode } from './vector/index.js';
+export { DEFAULT_VECTOR_INDEX, addVectors, createVectorIndex, deserializeVectorIndex } from './vector/index.js';
+export type {
+  AddVectorsOptions,
+  DeserializeVectorIndexOptions,
+  VectorHit,
+  VectorIndex,
+  VectorIndexKind,
+  VectorIndexOptions,
+  VectorScanMode,
+} from './vector/index.js';
 
 // lexical
 export { DEFAULT_BM25_OPTIONS } from './lexical/bm25.js';

@@ -4,6 +4,7 @@
  */
 import { resolveRagOptions, type RagOptions, type SearchOptions } from '../config.js';
 import { RagError } from '../errors.js';
+import { type RagErrorData, ragErrorFromData, ragErrorToData } from '../util/worker-errors.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import { KnowledgeBase } from './knowledge-base.js';
@@ -21,11 +22,22 @@ export interface RemoteTaskOptions {
  */
 export type ProgressCallback = (progress: Progress) => void;
 
+/** {@link AddResult} with errors as plain data, so their codes survive structured cloning. */
+export interface RemoteAddResult extends Omit<AddResult, 'failures'> {
+  failures: (Omit<AddResult['failures'][number], 'error'> & { error: RagErrorData })[];
+}
+
+/** Rebuilds the RagErrors of a {@link RemoteAddResult}. */
+export function reviveAddResult(result: RemoteAddResult): AddResult {
+  return { ...result, failures: result.failures.map((failure) => ({ ...failure, error: ragErrorFromData(failure.error) })) };
+}
+
 /** What the engine worker exposes (the same object runs in-process in Node). */
 export interface EngineWorkerApi {
   init(options: RagOptions): Promise<void>;
   ready(options?: RemoteTaskOptions, onProgress?: ProgressCallback): Promise<EngineStatus>;
-  add(inputs: AddInput[], options?: RemoteTaskOptions, onProgress?: ProgressCallback): Promise<AddResult>;
+  /** Like the knowledge base's `add`, with each failure's error as plain data (see {@link reviveAddResult}). */
+  add(inputs: AddInput[], options?: RemoteTaskOptions, onProgress?: ProgressCallback): Promise<RemoteAddResult>;
   remove(docId: string): Promise<boolean>;
   documents(): Promise<DocumentInfo[]>;
   search(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchHit[]>;
@@ -69,7 +81,11 @@ export function createEngineWorkerApi(): EngineWorkerApi {
         await base().ready({ signal, onProgress });
         return base().status();
       }),
-    add: (inputs, options = {}, onProgress) => task(options.taskId, (signal) => base().add(inputs, { signal, onProgress })),
+    add: (inputs, options = {}, onProgress) =>
+      task(options.taskId, async (signal) => {
+        const result = await base().add(inputs, { signal, onProgress });
+        return { ...result, failures: result.failures.map((failure) => ({ ...failure, error: ragErrorToData(failure.error) })) };
+      }),
     remove: async (docId) => base().remove(docId),
     documents: async () => base().documents(),
     search: (query, options = {}) => {

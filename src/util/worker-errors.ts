@@ -58,3 +58,20 @@ const ragThrowHandler: TransferHandler<ThrownValue, SerializedThrow> = {
 export function installErrorTransfer(): void {
   transferHandlers.set('throw', ragThrowHandler as TransferHandler<unknown, unknown>);
 }
+
+/** A RagError as plain data, for errors carried inside results rather than thrown. */
+export interface RagErrorData {
+  code: ErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** Turns a RagError into plain data (structured clone keeps only an Error's name and message). */
+export function ragErrorToData(error: RagError): RagErrorData {
+  return { code: error.code, message: error.message, details: toPlainDetails(error.details) };
+}
+
+/** Rebuilds a RagError from {@link ragErrorToData}'s output. */
+export function ragErrorFromData(data: RagErrorData): RagError {
+  return new RagError(data.code, data.message, { details: data.details });
+}

@@ -1,0 +1,79 @@
+// createRag() in real Chromium: the engine worker ingests two documents and finds the right chunk,
+// with the embedder on WASM and on WebGPU; errors keep their codes across the worker boundary.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openLoggedPage, startServer, type TestServer } from './harness.js';
+
+interface PageResult {
+  status: { embedding: { device: string; model: string } | null; documents: number };
+  hits: { docId: string; text: string; mode: string; denseScore?: number; lexicalScore?: number }[];
+  failures: { name: string; code: string }[];
+  progressStages: string[];
+  errorCode: string | null;
+}
+
+async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageResult> {
+  return page.evaluate(async (which) => {
+    const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<any> };
+    const rag = await createRag({
+      embedding: { model: 'tiny-bge', device: which, dtype: 'fp32' },
+      runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+    });
+    const stages = new Set<string>();
+    const result = await rag.add(
+      [
+        new File(['# Lighthouses\n\nA lighthouse guides ships with a bright lamp at night.'], 'lighthouse.md', { type: 'text/markdown' }),
+        { html: '<html><head><title>Bees</title></head><body><h1 id="honey">Honey</h1><p>Bees make honey from flower nectar.</p></body></html>', id: 'bees' },
+        new File([new Uint8Array([0, 0, 1, 2, 0, 255])], 'broken.txt', { type: 'text/plain' }),
+      ],
+      { onProgress: (progress: { stage: string }) => stages.add(progress.stage) },
+    );
+    const hits = await rag.search('how do bees make honey', { k: 2 });
+    let errorCode: string | null = null;
+    try {
+      await rag.documentText('missing');
+    } catch (error) {
+      errorCode = (error as { code?: string }).code ?? 'none';
+    }
+    const status = await rag.status();
+    await rag.close();
+    return {
+      status,
+      hits,
+      failures: result.failures.map((failure: { name: string; error: { code: string } }) => ({ name: failure.name, code: failure.error.code })),
+      progressStages: [...stages],
+      errorCode,
+    };
+  }, device);
+}
+
+describe('createRag in a browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser({ webgpu: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.each(['wasm', 'webgpu'] as const)('ingests in the worker and finds the right chunk on %s', { timeout: 120_000 }, async (device) => {
+    const { page, logs, offHostRequests } = await openLoggedPage(browser);
+    await page.goto(`${server.origin}/test/browser/pages/engine.html`);
+    await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
+    const result = await runEngine(page, device).catch((error) => {
+      throw new Error(`${error}\n${logs.join('\n')}`);
+    });
+    expect(result.status.embedding?.device).toBe(device);
+    expect(result.status.documents).toBe(2);
+    expect(result.hits[0].docId).toBe('bees');
+    expect(result.hits[0].mode).toBe('hybrid');
+    expect(result.hits[0].denseScore).toBeGreaterThan(0);
+    expect(result.failures).toEqual([{ name: 'broken.txt', code: 'BINARY_CONTENT' }]);
+    expect(result.progressStages).toEqual(expect.arrayContaining(['parse', 'embed']));
+    expect(result.errorCode).toBe('NOT_FOUND');
+    expect(offHostRequests()).toEqual([]);
+  });
+});
