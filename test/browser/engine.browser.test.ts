@@ -2,6 +2,7 @@
 // with the embedder on WASM and on WebGPU; errors keep their codes across the worker boundary.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rag } from '../../src/engine.js';
 import { launchBrowser, openLoggedPage, startServer, type TestServer } from './harness.js';
 
 interface PageResult {
@@ -14,7 +15,7 @@ interface PageResult {
 
 async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageResult> {
   return page.evaluate(async (which) => {
-    const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<any> };
+    const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<Rag> };
     const rag = await createRag({
       embedding: { model: 'tiny-bge', device: which, dtype: 'fp32' },
       runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
@@ -28,19 +29,19 @@ async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageRes
       ],
       { onProgress: (progress: { stage: string }) => stages.add(progress.stage) },
     );
-    const hits = await rag.search('how do bees make honey', { k: 2 });
+    const hits: PageResult['hits'] = await rag.search('how do bees make honey', { k: 2 });
     let errorCode: string | null = null;
     try {
       await rag.documentText('missing');
     } catch (error) {
       errorCode = (error as { code?: string }).code ?? 'none';
     }
-    const status = await rag.status();
+    const status = (await rag.status()) as PageResult['status'];
     await rag.close();
     return {
       status,
       hits,
-      failures: result.failures.map((failure: { name: string; error: { code: string } }) => ({ name: failure.name, code: failure.error.code })),
+      failures: result.failures.map((failure) => ({ name: failure.name, code: failure.error.code })),
       progressStages: [...stages],
       errorCode,
     };
