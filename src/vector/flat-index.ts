@@ -148,7 +148,8 @@ export class FlatIndex implements VectorIndex {
     // Linear memory and typed arrays are freed by the garbage collector.
   }
 
-  private reserve(needed: number): void {
+  /** Makes room for `needed` rows at once (before adding them in slices). */
+  reserve(needed: number): void {
     const capacity = this.scanner.capacity;
     if (needed <= capacity) return;
     this.scanner.reserve(Math.max(needed, capacity * 2, MIN_CAPACITY));

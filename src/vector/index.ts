@@ -1,10 +1,12 @@
 /**
  * The vector index stage: `createVectorIndex`, `deserializeVectorIndex` and the default kind.
  */
-import { RagError } from '../errors.js';
+import { RagError, throwIfAborted } from '../errors.js';
+import type { TaskOptions } from '../types.js';
+import { addInSlices } from './add-vectors.js';
 import { createFlatIndex } from './flat-index.js';
 import { decodeIndex } from './serialize.js';
-import type { VectorIndex, VectorIndexKind, VectorIndexOptions } from './types.js';
+import type { VectorIndex, VectorIndexKind, VectorIndexOptions, VectorScanMode } from './types.js';
 import { createVoyIndex } from './voy-index.js';
 
 /**
@@ -31,8 +33,9 @@ export async function createVectorIndex(options: VectorIndexOptions): Promise<Ve
 
 /**
  * Rebuilds an index from `index.serialize()` output. Throws `CORRUPT_DATA` for truncated or
- * altered bytes. A voy index is rebuilt from its vectors (voy's own JSON format is not used:
- * it is about 50 times larger), which costs voy's build time again.
+ * altered bytes. A flat index is filled in slices (progress `{ stage: 'index' }`, cancellable); a
+ * voy index is rebuilt from its vectors in one go, which costs voy's build time again (voy's own
+ * JSON format is not used: it is over 5 times larger and cannot hold 100,000 vectors).
  *
  * @example
  * const bytes = index.serialize()
@@ -40,16 +43,28 @@ export async function createVectorIndex(options: VectorIndexOptions): Promise<Ve
  */
 export async function deserializeVectorIndex(
   bytes: Uint8Array,
-  options: Pick<VectorIndexOptions, 'scan'> = {},
+  options: DeserializeVectorIndexOptions = {},
 ): Promise<VectorIndex> {
-  const decoded = decodeIndex(bytes);
-  const { kind, dimension, quantize, ids, vectors } = decoded;
-  const index =
-    kind === 'flat'
-      ? await createFlatIndex({ dimension, quantize, scan: options.scan })
-      : await createVoyIndex({ dimension });
-  index.addNormalized(ids, vectors);
+  throwIfAborted(options.signal);
+  const { kind, dimension, quantize, ids, vectors } = decodeIndex(bytes);
+  if (kind === 'voy') {
+    const index = await createVoyIndex({ dimension });
+    index.addNormalized(ids, vectors);
+    return index;
+  }
+  const index = await createFlatIndex({ dimension, quantize, scan: options.scan });
+  index.reserve(ids.length);
+  await addInSlices(ids.length, options, (start, end) => {
+    index.addNormalized(ids.slice(start, end), vectors.subarray(start * dimension, end * dimension));
+  });
   return index;
 }
 
+/** Options of {@link deserializeVectorIndex}. */
+export interface DeserializeVectorIndexOptions extends TaskOptions {
+  /** Flat indexes: force the WebAssembly kernel or the JavaScript scan (default `'auto'`). */
+  scan?: VectorScanMode;
+}
+
+export { type AddVectorsOptions, addVectors } from './add-vectors.js';
 export type { VectorHit, VectorIndex, VectorIndexKind, VectorIndexOptions, VectorScanMode } from './types.js';
