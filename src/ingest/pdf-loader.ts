@@ -21,12 +21,17 @@ function isNodeRuntime(): boolean {
  * `pdf.worker.mjs` from the package. In browsers and web workers: the modern build, with pdf.js's
  * worker code imported and run in the same thread (`globalThis.pdfjsWorker`), so no nested
  * worker, `workerSrc` URL or extra CSP `worker-src` entry is needed (the engine already parses
- * inside its own worker).
+ * inside its own worker), and it works wherever a module import works (cross-origin scripts,
+ * `blob:` workers). pdf.js's worker module is kept from taking over the host worker's message
+ * channel (see `pdf-worker-hide.ts`). The price: pdf.js shares the thread, so a runaway page is
+ * stopped only between pdf.js steps; a loader that sets `GlobalWorkerOptions.workerPort` to a
+ * real worker isolates it completely.
  */
 export async function defaultPdfjsLoader(): Promise<PdfjsModule> {
   if (isNodeRuntime()) return (await import(/* @vite-ignore */ NODE_BUILD)) as PdfjsModule;
-  const [pdfjs, worker] = await Promise.all([import('pdfjs-dist/build/pdf.mjs'), import('pdfjs-dist/build/pdf.worker.mjs')]);
-  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+  const [pdfjs, worker] = await Promise.all([import('pdfjs-dist/build/pdf.mjs'), import('./pdf-worker-in-thread.js')]);
+  const scope = globalThis as { pdfjsWorker?: { WorkerMessageHandler: unknown } };
+  scope.pdfjsWorker ??= { WorkerMessageHandler: worker.WorkerMessageHandler };
   return pdfjs as PdfjsModule;
 }
 
