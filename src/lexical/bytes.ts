@@ -76,24 +76,43 @@ export class ByteReader {
     return readVarint(this.data, this, this.end);
   }
 
-  /** Reads `count` varints (a tight loop: loading reads one per term). */
-  varints(count: number): number[] {
+  /** Reads `count` varints (a tight loop: loading reads two per term). */
+  varints(count: number): Uint32Array {
+    return this.readMany(count, false);
+  }
+
+  /**
+   * Reads `count` varints and returns their running sums, `count + 1` values starting at 0:
+   * lengths in, offsets out. Throws `CORRUPT_DATA` if the total passes 2^32 − 1.
+   */
+  offsets(count: number): Uint32Array {
+    return this.readMany(count, true);
+  }
+
+  private readMany(count: number, isCumulative: boolean): Uint32Array {
     if (count > this.end - this.offset) corrupt('count larger than the data');
-    const values = new Array<number>(count);
+    const values = new Uint32Array(isCumulative ? count + 1 : count);
     const data = this.data;
     const end = this.end;
     let offset = this.offset;
+    let sum = 0;
     for (let i = 0; i < count; i++) {
-      const byte = offset < end ? data[offset] : 0x80;
-      if (byte < 0x80) {
-        values[i] = byte;
+      let value = offset < end ? data[offset] : 0x80;
+      if (value < 0x80) {
         offset++;
       } else {
         this.offset = offset;
-        values[i] = readVarint(data, this, end);
+        value = readVarint(data, this, end);
         offset = this.offset;
       }
+      if (isCumulative) {
+        sum += value;
+        values[i + 1] = sum;
+      } else {
+        values[i] = value;
+      }
     }
+    if (sum > 0xffffffff) corrupt('offsets out of range');
     this.offset = offset;
     return values;
   }

@@ -15,7 +15,8 @@
 
 import { type Bm25Options, resolveBm25Options } from './bm25.js';
 import { ByteReader, ByteWriter, corrupt, crc32 } from './bytes.js';
-import { FrozenPostings, type OpenPostings, writePostings } from './postings.js';
+import { OpenPostings } from './open-postings.js';
+import { FrozenPostings, writePostings } from './postings.js';
 import { resolveTokenizerOptions, type TokenizerOptions } from './tokenizer.js';
 
 const MAGIC = [0x49, 0x50, 0x4c, 0x58]; // 'IPLX'
@@ -37,7 +38,7 @@ export interface IndexData {
   /** Postings of documents `0 … frozen.docCount - 1` as loaded, or null. */
   frozen: FrozenPostings | null;
   /** Postings added since; their document numbers come after the frozen ones. */
-  open: Map<string, OpenPostings>;
+  open: OpenPostings;
 }
 
 /** Writes the live part of `data` in the compact binary form. */
@@ -66,14 +67,11 @@ export function encodeIndex(data: IndexData): Uint8Array {
   const postings = new ByteWriter(1 << 16);
   const docs: number[] = [];
   const tfs: number[] = [];
-  forEachTermSorted(data, (term, frozenIndex, open) => {
+  forEachTermSorted(data, (term, frozenIndex, isOpen) => {
     docs.length = 0;
     tfs.length = 0;
     if (frozenIndex >= 0) data.frozen!.read(frozenIndex, docs, tfs);
-    if (open) {
-      for (const doc of open.docs) docs.push(doc);
-      for (const tf of open.tfs) tfs.push(tf);
-    }
+    if (isOpen) data.open.read(term, docs, tfs);
     let count = 0;
     for (let i = 0; i < docs.length; i++) {
       const doc = renumber[docs[i]];
@@ -105,9 +103,9 @@ function writeBlob(out: ByteWriter, blob: Uint8Array): void {
   out.bytes(blob);
 }
 
-/** Visits the union of frozen and open terms in sorted order. */
-function forEachTermSorted(data: IndexData, visit: (term: string, frozenIndex: number, open: OpenPostings | undefined) => void): void {
-  const openTerms = [...data.open.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** Visits the union of frozen and open terms in sorted order (UTF-16 code units). */
+function forEachTermSorted(data: IndexData, visit: (term: string, frozenIndex: number, isOpen: boolean) => void): void {
+  const openTerms = [...data.open.terms()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const frozen = data.frozen;
   const frozenCount = frozen ? frozen.termCount : 0;
   let f = 0;
@@ -116,11 +114,13 @@ function forEachTermSorted(data: IndexData, visit: (term: string, frozenIndex: n
     const frozenTerm = f < frozenCount ? frozen!.term(f) : undefined;
     const openTerm = o < openTerms.length ? openTerms[o] : undefined;
     if (openTerm === undefined || (frozenTerm !== undefined && frozenTerm < openTerm)) {
-      visit(frozenTerm!, f++, undefined);
+      visit(frozenTerm!, f++, false);
     } else if (frozenTerm === openTerm) {
-      visit(frozenTerm, f++, data.open.get(openTerms[o++]));
+      visit(frozenTerm, f++, true);
+      o++;
     } else {
-      visit(openTerm, -1, data.open.get(openTerms[o++]));
+      visit(openTerm, -1, true);
+      o++;
     }
   }
 }
@@ -141,15 +141,15 @@ export function decodeIndex(bytes: Uint8Array): IndexData {
   const settings = readSettings(decoder, reader.bytes(reader.varint()));
 
   const docCount = reader.varint();
-  const ids = splitBlob(decoder, reader, reader.varints(docCount));
-  const textLengths = reader.varints(docCount);
-  const contextLengths = reader.varints(docCount);
+  const ids = splitBlob(decoder, reader, reader.offsets(docCount));
+  const textLengths = Array.from(reader.varints(docCount));
+  const contextLengths = Array.from(reader.varints(docCount));
 
   const termCount = reader.varint();
-  const termLengths = reader.varints(termCount);
+  const termStart = reader.offsets(termCount);
   const termText = decodeText(decoder, reader.bytes(reader.varint()));
-  const termStart = prefixSums(termLengths, termText.length, 'term lengths');
-  const postingStart = prefixSums(reader.varints(termCount), -1, '');
+  if (termStart[termCount] !== termText.length) corrupt('term lengths do not add up');
+  const postingStart = reader.offsets(termCount);
   const postings = reader.bytes(reader.varint()).slice();
   if (postingStart[termCount] !== postings.length) corrupt('postings lengths do not add up');
   if (reader.offset !== body.length) corrupt('trailing bytes');
@@ -161,7 +161,7 @@ export function decodeIndex(bytes: Uint8Array): IndexData {
     textLengths,
     contextLengths,
     frozen: new FrozenPostings(termText, termStart, postingStart, postings, docCount),
-    open: new Map(),
+    open: new OpenPostings(),
   };
 }
 
@@ -182,22 +182,11 @@ function decodeText(decoder: TextDecoder, bytes: Uint8Array): string {
   }
 }
 
-function splitBlob(decoder: TextDecoder, reader: ByteReader, lengths: number[]): string[] {
+function splitBlob(decoder: TextDecoder, reader: ByteReader, starts: Uint32Array): string[] {
   const text = decodeText(decoder, reader.bytes(reader.varint()));
-  const starts = prefixSums(lengths, text.length, 'id lengths');
-  const parts = new Array<string>(lengths.length);
-  for (let i = 0; i < lengths.length; i++) parts[i] = text.slice(starts[i], starts[i + 1]);
+  const count = starts.length - 1;
+  if (starts[count] !== text.length) corrupt('id lengths do not add up');
+  const parts = new Array<string>(count);
+  for (let i = 0; i < count; i++) parts[i] = text.slice(starts[i], starts[i + 1]);
   return parts;
-}
-
-/** Offsets from lengths; the total must equal `expected` unless that is -1. */
-function prefixSums(lengths: number[], expected: number, what: string): Uint32Array {
-  const starts = new Uint32Array(lengths.length + 1);
-  let sum = 0;
-  for (let i = 0; i < lengths.length; i++) {
-    sum += lengths[i];
-    starts[i + 1] = sum;
-  }
-  if (sum > 0xffffffff || (expected >= 0 && sum !== expected)) corrupt(`${what || 'lengths'} do not add up`);
-  return starts;
 }

@@ -7,7 +7,8 @@ import { RagError } from '../errors.js';
 import { type Bm25Options, idf, resolveBm25Options, termScore } from './bm25.js';
 import { decodeIndex, encodeIndex, type IndexData } from './format.js';
 import { toWellFormed } from './normalize.js';
-import { addContextOccurrence, addTextOccurrence, contextTf, textTf } from './postings.js';
+import { OpenPostings } from './open-postings.js';
+import { contextTf, textTf } from './postings.js';
 import { createTokenizer, type Tokenizer, type TokenizerOptions } from './tokenizer.js';
 import { topK } from './top-k.js';
 
@@ -83,7 +84,7 @@ export class LexicalIndex {
       textLengths: [],
       contextLengths: [],
       frozen: null,
-      open: new Map(),
+      open: new OpenPostings(),
     };
   }
 
@@ -161,8 +162,9 @@ export class LexicalIndex {
       const doc = this.data.ids.length;
       const textTerms = this.tokenizer(chunk.text);
       const contextTerms = contextBoost > 0 && chunk.context ? this.tokenizer(chunk.context) : [];
-      for (const term of textTerms) this.count(term, doc, false);
-      for (const term of contextTerms) this.count(term, doc, true);
+      const { open } = this.data;
+      for (const term of textTerms) open.count(term, doc, false);
+      for (const term of contextTerms) open.count(term, doc, true);
       this.data.ids.push(chunk.id);
       this.data.alive.push(true);
       this.data.textLengths.push(textTerms.length);
@@ -172,20 +174,6 @@ export class LexicalIndex {
       this.liveTextLength += textTerms.length;
       this.liveContextLength += contextTerms.length;
     }
-  }
-
-  /** Counts one occurrence of `term` in document `doc`, the newest one. */
-  private count(term: string, doc: number, isContext: boolean): void {
-    let postings = this.data.open.get(term);
-    if (postings === undefined) {
-      postings = { docs: [doc], tfs: [0] };
-      this.data.open.set(term, postings);
-    } else if (postings.docs[postings.docs.length - 1] !== doc) {
-      postings.docs.push(doc);
-      postings.tfs.push(0);
-    }
-    const last = postings.tfs.length - 1;
-    postings.tfs[last] = isContext ? addContextOccurrence(postings.tfs[last]) : addTextOccurrence(postings.tfs[last]);
   }
 
   /**
@@ -251,11 +239,7 @@ export class LexicalIndex {
       const index = frozen.find(term);
       if (index >= 0) frozen.read(index, docs, tfs);
     }
-    const postings = open.get(term);
-    if (postings !== undefined) {
-      for (const doc of postings.docs) docs.push(doc);
-      for (const tf of postings.tfs) tfs.push(tf);
-    }
+    open.read(term, docs, tfs);
   }
 
   private countLive(docs: number[]): number {

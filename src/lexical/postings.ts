@@ -1,8 +1,7 @@
 /**
- * Postings of the lexical index in two forms: `OpenPostings`, growable arrays for terms added
- * since the index was built or loaded, and `FrozenPostings`, the compact form read straight from
+ * Postings of the lexical index as loaded: `FrozenPostings`, the compact form read straight from
  * serialised bytes (a sorted term dictionary and varint-coded postings decoded only when a query
- * asks for a term), which is what makes loading fast.
+ * asks for a term), which is what makes loading fast. Terms added later live in `OpenPostings`.
  *
  * A posting is a document number (the index's own, ascending) and a packed term frequency: the
  * count in the chunk text in the low 16 bits, the count in the context prefix above them.
@@ -36,12 +35,6 @@ export function addTextOccurrence(packed: number): number {
 /** A packed term frequency with one more occurrence in the context prefix (saturating). */
 export function addContextOccurrence(packed: number): number {
   return packed >>> 16 < CONTEXT_TF_MAX ? packed + 0x10000 : packed;
-}
-
-/** Growable postings of one term: document numbers ascending, packed term frequencies. */
-export interface OpenPostings {
-  docs: number[];
-  tfs: number[];
 }
 
 /**
