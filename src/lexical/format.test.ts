@@ -113,8 +113,11 @@ describe('bytes', () => {
         const writer = new ByteWriter(16);
         for (const value of values) writer.varint(value);
         const reader = new ByteReader(writer.view());
-        expect(reader.varints(values.length)).toEqual(values);
+        expect(Array.from(reader.varints(values.length))).toEqual(values);
         expect(reader.offset).toBe(writer.length);
+        const sums = values.reduce((all, value) => [...all, all[all.length - 1] + value], [0]);
+        if (sums[sums.length - 1] <= 0xffffffff) expect(Array.from(new ByteReader(writer.view()).offsets(values.length))).toEqual(sums);
+        else expect(() => new ByteReader(writer.view()).offsets(values.length)).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }));
       }),
     );
   });
