@@ -115,7 +115,8 @@ describe('bytes', () => {
         const reader = new ByteReader(writer.view());
         expect(Array.from(reader.varints(values.length))).toEqual(values);
         expect(reader.offset).toBe(writer.length);
-        const sums = values.reduce((all, value) => [...all, all[all.length - 1] + value], [0]);
+        const sums = [0];
+        for (const value of values) sums.push(sums[sums.length - 1] + value);
         if (sums[sums.length - 1] <= 0xffffffff) expect(Array.from(new ByteReader(writer.view()).offsets(values.length))).toEqual(sums);
         else expect(() => new ByteReader(writer.view()).offsets(values.length)).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }));
       }),
