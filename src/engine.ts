@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink';
 import type { RagOptions, SearchOptions } from './config.js';
 import type { AddInput } from './engine/inputs.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './engine/types.js';
+import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './engine/types.js';
 import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
 import { RagError, throwIfAborted } from './errors.js';
 import type { Chunk, TaskOptions } from './types.js';
@@ -20,6 +20,8 @@ export interface Rag {
   remove(docId: string): Promise<boolean>;
   documents(): Promise<DocumentInfo[]>;
   search(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchHit[]>;
+  /** {@link search} with the mode that ran and where the time went. */
+  searchDetailed(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchResult>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -128,6 +130,10 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     search: (query, searchOptions = {}) => {
       const { signal, ...settings } = searchOptions;
       return call((api, taskId) => api.search(query, { ...settings, taskId }), { signal });
+    },
+    searchDetailed: (query, searchOptions = {}) => {
+      const { signal, ...settings } = searchOptions;
+      return call((api, taskId) => api.searchDetailed(query, { ...settings, taskId }), { signal });
     },
     chunk: (chunkId) => call((api) => api.chunk(chunkId)),
     documentText: (docId) => call((api) => api.documentText(docId)),

@@ -10,7 +10,7 @@ export type { Rag } from './engine.js';
 export { DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
 export type { EmbeddingOptions, RagOptions, SearchMode, SearchOptions } from './config.js';
 export type { AddInput, TextInput } from './engine/inputs.js';
-export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit } from './engine/types.js';
+export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
 export { KnowledgeBase } from './engine/knowledge-base.js';
 
 // embed

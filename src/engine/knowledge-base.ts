@@ -17,9 +17,9 @@ import { loadTokenCounter } from '../tokenize/load-token-counter.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { Chunk, ParsedDocument, TaskOptions } from '../types.js';
 import { createVectorIndex } from '../vector/index.js';
-import type { VectorIndex } from '../vector/types.js';
+import type { VectorHit, VectorIndex } from '../vector/types.js';
 import { type AddInput, inputName, toDocumentInput } from './inputs.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './types.js';
+import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './types.js';
 
 interface StoredDocument {
   info: DocumentInfo;
@@ -176,38 +176,57 @@ export class KnowledgeBase {
    * to lexical and says so in each hit's `mode`.
    */
   async search(query: string, options: Partial<SearchOptions> & TaskOptions = {}): Promise<SearchHit[]> {
+    return (await this.searchDetailed(query, options)).hits;
+  }
+
+  /** {@link search} with the mode used and where the time went. */
+  async searchDetailed(query: string, options: Partial<SearchOptions> & TaskOptions = {}): Promise<SearchResult> {
     if (typeof query !== 'string') throw new RagError('INVALID_ARGUMENT', 'search() takes the query as a string.');
     await this.ready(options);
+    const started = now();
     const settings = { ...this.options.search, ...definedOnly(options) };
     let mode: SearchMode = settings.mode;
     if (mode !== 'lexical' && !this.embedder) {
       if (mode === 'dense') {
-        throw new RagError('UNSUPPORTED_ENVIRONMENT', `Dense search needs the embedding model, which did not load: ${this.embedderError?.message ?? 'embedding is turned off'}. Use mode "lexical".`);
+        throw new RagError(
+          'UNSUPPORTED_ENVIRONMENT',
+          `Dense search needs the embedding model, which did not load: ${this.embedderError?.message ?? 'embedding is turned off'}. Use mode "lexical".`,
+        );
       }
       mode = 'lexical';
     }
-    const items = await this.retrieve(query, mode, settings, options.signal);
-    return items.map((item) => this.toHit(item, mode));
-  }
-
-  private async retrieve(query: string, mode: SearchMode, settings: SearchOptions, signal?: AbortSignal): Promise<RetrievedItem[]> {
+    const timings: SearchTimings = { embedMs: 0, vectorMs: 0, lexicalMs: 0, fuseMs: 0, totalMs: 0 };
     const trimmed = query.trim();
-    if (trimmed.length === 0 || this.chunksById.size === 0) return [];
-    const dense =
-      mode !== 'lexical' && this.embedder && this.vectors
-        ? this.vectors.search(await this.embedder.embedQuery(trimmed, { signal }), settings.candidates)
-        : undefined;
-    throwIfAborted(signal);
-    const lexical = mode !== 'dense' ? this.lexical.search(trimmed, { k: settings.candidates }) : undefined;
-    return fuseRetrievers({
-      mode,
-      k: settings.k,
-      rrfK: settings.rrfK,
-      maxPerDocument: settings.maxPerDocument,
-      dense,
-      lexical,
-      documentOf: (id) => this.chunksById.get(id)?.docId ?? id,
-    });
+    let items: RetrievedItem[] = [];
+    if (trimmed.length > 0 && this.chunksById.size > 0) {
+      let dense: VectorHit[] | undefined;
+      if (mode !== 'lexical' && this.embedder && this.vectors) {
+        let mark = now();
+        const vector = await this.embedder.embedQuery(trimmed, { signal: options.signal });
+        timings.embedMs = now() - mark;
+        mark = now();
+        dense = this.vectors.search(vector, settings.candidates);
+        timings.vectorMs = now() - mark;
+      }
+      throwIfAborted(options.signal);
+      let mark = now();
+      const lexical = mode !== 'dense' ? this.lexical.search(trimmed, { k: settings.candidates }) : undefined;
+      timings.lexicalMs = now() - mark;
+      mark = now();
+      items = fuseRetrievers({
+        mode,
+        k: settings.k,
+        rrfK: settings.rrfK,
+        maxPerDocument: settings.maxPerDocument,
+        dense,
+        lexical,
+        documentOf: (id) => this.chunksById.get(id)?.docId ?? id,
+      });
+      timings.fuseMs = now() - mark;
+    }
+    const hits = items.map((item) => this.toHit(item, mode));
+    timings.totalMs = now() - started;
+    return { hits, mode, timings };
   }
 
   private toHit(item: RetrievedItem, mode: SearchMode): SearchHit {
@@ -231,6 +250,10 @@ export class KnowledgeBase {
       lang: chunk.lang,
     };
   }
+}
+
+function now(): number {
+  return performance.now();
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -67,3 +67,21 @@ export interface EngineStatus {
   embeddingError: { code: string; message: string } | null;
   tokenCounter: string | null;
 }
+
+/** Where a search's time went, in milliseconds. */
+export interface SearchTimings {
+  /** The query embedding model's own time. */
+  embedMs: number;
+  vectorMs: number;
+  lexicalMs: number;
+  fuseMs: number;
+  /** From the call to the hits, in the engine (worker) itself. */
+  totalMs: number;
+}
+
+/** A search's hits with the mode that ran and its timings. */
+export interface SearchResult {
+  hits: SearchHit[];
+  mode: SearchMode;
+  timings: SearchTimings;
+}

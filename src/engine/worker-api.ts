@@ -8,7 +8,7 @@ import { type RagErrorData, ragErrorFromData, ragErrorToData } from '../util/wor
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import { KnowledgeBase } from './knowledge-base.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit } from './types.js';
+import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
 export interface RemoteTaskOptions {
@@ -41,6 +41,7 @@ export interface EngineWorkerApi {
   remove(docId: string): Promise<boolean>;
   documents(): Promise<DocumentInfo[]>;
   search(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchHit[]>;
+  searchDetailed(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchResult>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -91,6 +92,10 @@ export function createEngineWorkerApi(): EngineWorkerApi {
     search: (query, options = {}) => {
       const { taskId, ...settings } = options;
       return task(taskId, (signal) => base().search(query, { ...settings, signal }));
+    },
+    searchDetailed: (query, options = {}) => {
+      const { taskId, ...settings } = options;
+      return task(taskId, (signal) => base().searchDetailed(query, { ...settings, signal }));
     },
     chunk: async (chunkId) => base().chunk(chunkId),
     documentText: async (docId) => base().documentText(docId),
