@@ -9,13 +9,14 @@
  * Sections:
  *
  * - `chunk_mb_per_s`: parse + chunk throughput over the evaluation corpus (`scripts/lib/bench-chunk.ts`).
+ * - `vector`: flat and voy vector indexes (`scripts/bench/vector.ts`).
  * - `lexical`: the BM25 index (`scripts/bench/lexical.ts`).
+ * - `search_ms_10k`: search in headless Chromium over 10,000 chunks (`scripts/bench/search.ts`).
+ *
+ * A section in `scripts/bench/` is loaded only when it runs, so one that cannot load fails alone.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { log, readArgs } from './lib/args.js';
 import { benchChunk } from './lib/bench-chunk.js';
-import { ROOT } from './lib/paths.js';
 
 const SCHEMA = 1;
 
@@ -30,11 +31,17 @@ type Section = (options: SectionOptions) => Promise<Record<string, unknown>>;
 
 const SECTIONS: Record<string, Section> = {
   chunk_mb_per_s: (options) => benchChunk(options),
+  vector: async () => {
+    const { benchVector } = await import('./bench/vector.js');
+    return { vector: await benchVector() };
+  },
   lexical: async () => {
-    const path = resolve(ROOT, 'scripts/bench/lexical.ts');
-    if (!existsSync(path)) throw new Error('scripts/bench/lexical.ts is missing');
-    const module = (await import('./bench/lexical.js')) as { benchLexical: () => Promise<Record<string, unknown>> };
-    return { lexical: await module.benchLexical() };
+    const { benchLexical } = await import('./bench/lexical.js');
+    return { lexical: await benchLexical() };
+  },
+  search_ms_10k: async () => {
+    const { benchSearch } = await import('./bench/search.js');
+    return { ...(await benchSearch()) };
   },
 };
 

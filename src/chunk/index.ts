@@ -8,3 +8,4 @@ export {
   DEFAULT_CHUNK_OPTIONS,
   MAX_CONTEXT_TOKENS,
 } from './options.js';
+export { chunkDocumentSemantic, DEFAULT_BREAKPOINT_PERCENTILE, type SemanticChunkOptions } from './semantic.js';
