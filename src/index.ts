@@ -32,6 +32,31 @@ export type { RetrievedItem } from './retrieve/hybrid-search.js';
 export { DEFAULT_PARSE_OPTIONS, defaultPdfjsLoader, detectLanguage, parseDocument, parseDocuments, setPdfjsLoader } from './ingest/index.js';
 export type { DocumentInput, ParseBatchResult, ParseFailure, ParseOptions, PdfjsLoader, PdfjsModule, PdfOptions } from './ingest/index.js';
 
+// chunk
+export {
+  buildContext,
+  CONTEXT_SEPARATOR,
+  chunkDocument,
+  chunkDocumentSemantic,
+  chunkId,
+  DEFAULT_BREAKPOINT_PERCENTILE,
+  DEFAULT_CHUNK_OPTIONS,
+  embeddingText,
+  MAX_CONTEXT_TOKENS,
+} from './chunk/index.js';
+export type { ChunkDocumentOptions, ChunkOptions, ChunkStrategy, SemanticChunkOptions } from './chunk/index.js';
+export { createTransformersTokenCounter, createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './tokenize/index.js';
+export type {
+  EncodingTokenizer,
+  LoadTokenCounterOptions,
+  TokenCounter,
+  TokenCounterOptions,
+  TokenizerConfigJson,
+  TokenizerJson,
+  TransformersTokenCounterOptions,
+  WordPieceCounterOptions,
+} from './tokenize/index.js';
+
 // shared types
 export type {
   Block,
