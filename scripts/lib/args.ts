@@ -27,7 +27,7 @@ export function readArgs(argv: string[], spec: { values: string[]; flags: string
     return result;
   } catch (error) {
     const known = [...spec.values.map((name) => `--${name} <value>`), ...spec.flags.map((name) => `--${name}`)];
-    throw new Error(`${(error as Error).message}\nKnown options: ${known.join(' ')}`);
+    throw new Error(`${(error as Error).message}\nKnown options: ${known.join(' ')}`, { cause: error });
   }
 }
 

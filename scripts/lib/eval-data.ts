@@ -74,7 +74,7 @@ export function readJsonl<T>(path: string): T[] {
       try {
         rows.push(JSON.parse(line) as T);
       } catch (error) {
-        throw new Error(`${path}:${index + 1}: not JSON (${(error as Error).message})`);
+        throw new Error(`${path}:${index + 1}: not JSON (${(error as Error).message})`, { cause: error });
       }
     });
   return rows;
