@@ -15,11 +15,20 @@ import { fuseRetrievers, type RetrievedItem } from '../retrieve/hybrid-search.js
 import { createEstimatedCounter } from '../tokenize/estimated-counter.js';
 import { loadTokenCounter } from '../tokenize/load-token-counter.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
-import type { Chunk, ParsedDocument, TaskOptions } from '../types.js';
+import type { Chunk, LanguageCode, ParsedDocument, TaskOptions } from '../types.js';
 import { createVectorIndex } from '../vector/index.js';
 import type { VectorHit, VectorIndex } from '../vector/types.js';
 import { type AddInput, inputName, toDocumentInput } from './inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './types.js';
+
+/** In-process extension points (functions cannot cross the worker boundary, so not in RagOptions). */
+export interface KnowledgeBaseHooks {
+  /**
+   * The token counter to chunk a document of this language with. Default: the embedding model's
+   * tokenizer. The evaluation counts each language with its BGE tokenizer through this.
+   */
+  tokenCounterFor?: (lang: LanguageCode) => TokenCounter;
+}
 
 interface StoredDocument {
   info: DocumentInfo;
@@ -45,7 +54,10 @@ export class KnowledgeBase {
   private embedderLoad: Promise<void> | undefined;
   private embedderError: RagError | undefined;
 
-  constructor(readonly options: ResolvedRagOptions) {
+  constructor(
+    readonly options: ResolvedRagOptions,
+    private readonly hooks: KnowledgeBaseHooks = {},
+  ) {
     configureRuntime(options.runtime);
   }
 
@@ -110,8 +122,24 @@ export class KnowledgeBase {
     return result;
   }
 
+  /** Adds documents that are parsed already (the evaluation and build-time indexing). */
+  async addParsed(docs: readonly ParsedDocument[], options: TaskOptions = {}): Promise<AddResult> {
+    await this.ready(options);
+    const result: AddResult = { added: [], failures: [] };
+    for (let index = 0; index < docs.length; index++) {
+      throwIfAborted(options.signal);
+      try {
+        result.added.push(await this.indexDocument(docs[index], undefined, options));
+      } catch (error) {
+        if (options.signal?.aborted) throw toRagError(error, 'ABORTED');
+        result.failures.push({ name: docs[index].id, index, error: toRagError(error, 'PARSE_FAILED') });
+      }
+    }
+    return result;
+  }
+
   private async indexDocument(doc: ParsedDocument, bytes: number | undefined, options: TaskOptions): Promise<DocumentInfo> {
-    const counter = this.counter ?? createEstimatedCounter();
+    const counter = this.hooks.tokenCounterFor?.(doc.lang) ?? this.counter ?? createEstimatedCounter();
     const chunks = chunkDocument(doc, { ...this.options.chunking, counter });
     let vectors: Float32Array[] | undefined;
     if (this.embedder && this.vectors) {
