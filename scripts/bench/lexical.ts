@@ -110,8 +110,8 @@ function splitText(text: string): string[] {
   return pieces;
 }
 
-/** The evaluation corpus as chunks, and its questions. */
-export function loadEvalChunks(dir = EVAL_DIR): { chunks: BenchChunk[]; questions: Question[] } {
+/** The evaluation corpus as chunks, its questions, and the questions it cannot answer. */
+export function loadEvalChunks(dir = EVAL_DIR): { chunks: BenchChunk[]; questions: Question[]; unanswerable: Question[] } {
   const docs = new Map(readJsonl<{ doc: string; title: string; lang: string }>(join(dir, 'docs.jsonl')).map((d) => [d.doc, d]));
   const chunks: BenchChunk[] = [];
   for (const file of readdirSync(join(dir, 'corpus')).sort()) {
@@ -125,7 +125,11 @@ export function loadEvalChunks(dir = EVAL_DIR): { chunks: BenchChunk[]; question
       }
     }
   }
-  return { chunks, questions: readJsonl<Question>(join(dir, 'qa.jsonl')) };
+  return {
+    chunks,
+    questions: readJsonl<Question>(join(dir, 'qa.jsonl')),
+    unanswerable: readJsonl<Question>(join(dir, 'unanswerable.jsonl')),
+  };
 }
 
 /** hit@1, hit@5, hit@10 per language group, and how often the evidence lies inside one chunk at all. */
@@ -152,6 +156,44 @@ export function measureHits(search: Search, chunks: BenchChunk[], questions: Que
     for (const key of ['hit@1', 'hit@5', 'hit@10', 'evidence_in_chunk'] as const) group[key] = round(group[key] / group.questions);
   }
   return groups;
+}
+
+const quantiles = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p10: at(0.1), p50: at(0.5), p90: at(0.9) };
+};
+
+/**
+ * How well each top-1 signal (normalised score, coverage) separates answerable from unanswerable
+ * questions: quantiles, and the threshold that maximises the mean of the two success rates, for
+ * all questions and per language.
+ */
+function refusalSignals(index: LexicalIndex, questions: Question[], unanswerable: Question[]) {
+  const separate = (answerable: number[], refused: number[]) => {
+    let best = { threshold: 0, refused_unanswerable: 0, answered_answerable: 1, balanced: 0.5 };
+    for (const threshold of [...answerable, ...refused]) {
+      const refusedShare = refused.filter((value) => value < threshold).length / refused.length;
+      const answeredShare = answerable.filter((value) => value >= threshold).length / answerable.length;
+      const balanced = (refusedShare + answeredShare) / 2;
+      if (balanced > best.balanced) {
+        best = { threshold: round(threshold), refused_unanswerable: round(refusedShare), answered_answerable: round(answeredShare), balanced: round(balanced) };
+      }
+    }
+    return { answerable_top1: quantiles(answerable), unanswerable_top1: quantiles(refused), best_threshold: best };
+  };
+  const top = new Map([...questions, ...unanswerable].map((q) => [q, index.search(q.question, { k: 1 })[0]]));
+  const signals: Record<string, unknown> = {};
+  for (const name of ['normalizedScore', 'coverage'] as const) {
+    const values = (list: Question[]) => list.map((q) => top.get(q)?.[name] ?? 0);
+    const byLang: Record<string, unknown> = {};
+    for (const lang of new Set(questions.map((q) => langGroup(q.lang)))) {
+      const inLang = (q: Question) => langGroup(q.lang) === lang;
+      byLang[lang] = separate(values(questions.filter(inLang)), values(unanswerable.filter(inLang)));
+    }
+    signals[name] = { ...separate(values(questions), values(unanswerable)), by_lang: byLang };
+  }
+  return signals;
 }
 
 function buildIndex(chunks: BenchChunk[], options: LexicalIndexOptions = {}): LexicalIndex {
@@ -236,7 +278,7 @@ function benchScale(chunks: BenchChunk[], questions: Question[], n: number) {
  * const { build_ms, query_ms } = await benchLexical()
  */
 export async function benchLexical(): Promise<Record<string, unknown>> {
-  const { chunks, questions } = loadEvalChunks();
+  const { chunks, questions, unanswerable } = loadEvalChunks();
   const textChars = chunks.reduce((sum, chunk) => sum + chunk.text.length + chunk.context.length, 0);
   const tokenize = createTokenizer();
   const tokenize_ms = timeMedian(3, () => {
@@ -265,6 +307,7 @@ export async function benchLexical(): Promise<Record<string, unknown>> {
     serialize_ms: round(serialize_ms, 1),
     load_ms: round(load_ms, 2),
     quality: measureHits(search, chunks, questions),
+    refusal_signals: refusalSignals(index, questions, unanswerable),
     minisearch: benchMiniSearch(chunks, questions, search),
     n10000: benchScale(chunks, questions, 10_000),
   };

@@ -185,6 +185,21 @@ describe('LexicalIndex normalised score', () => {
     expect(mostlyUnknown).toBeLessThan(known / 2);
   });
 
+  it('measures Chinese coverage by content terms, ranking with straddling bigrams too', () => {
+    const chinese = new LexicalIndex();
+    chinese.add([
+      { id: 'phrase', text: '我们在北京大学学习数学。' },
+      { id: 'apart', text: '北京很大。我们学习数学，也去大学工作。' },
+      { id: 'other', text: '今天天气很好，我们去公园散步。' },
+    ]);
+    const hits = chinese.search('在北京大学学习');
+    expect(hits[0].id).toBe('phrase');
+    const byHit = new Map(hits.map((hit) => [hit.id, hit]));
+    expect(byHit.get('phrase')!.coverage).toBeCloseTo(1, 12);
+    expect(byHit.get('phrase')!.normalizedScore).toBeLessThanOrEqual(1);
+    expect(byHit.get('apart')!.coverage).toBeLessThan(1);
+  });
+
   it('stays in [0, 1] on random corpora and queries', () => {
     fc.assert(
       fc.property(fc.array(documentArbitrary, { minLength: 1, maxLength: 20 }), words(6), settingsArbitrary, (rows, q, settings) => {

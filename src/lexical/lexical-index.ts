@@ -39,11 +39,15 @@ export interface LexicalHit {
   id: string;
   /** BM25 score: comparable between hits of one query only. */
   score: number;
-  /** `score / maxPossibleScore(query)`, in [0, 1]: meaningful across queries (1 is out of reach). */
+  /**
+   * The part of `score` earned by the query's content terms over `maxPossibleScore(query)`, in
+   * [0, 1]: meaningful across queries (1 is out of reach). For English it is `score / max`;
+   * Chinese bigrams that straddle two query words add to `score` only.
+   */
   normalizedScore: number;
-  /** Share of the query's idf mass whose terms occur in the chunk, in [0, 1]. */
+  /** Share of the idf mass of the query's content terms that occur in the chunk, in [0, 1]. */
   coverage: number;
-  /** How many distinct query terms occur in the chunk. */
+  /** How many distinct content terms of the query occur in the chunk. */
   matchedTerms: number;
 }
 
@@ -71,6 +75,7 @@ export class LexicalIndex {
   private liveContextLength = 0;
   private deadCount = 0;
   private scores = new Float64Array(0);
+  private contentScores = new Float64Array(0);
   private mass = new Float64Array(0);
   private matched = new Uint32Array(0);
 
@@ -208,17 +213,28 @@ export class LexicalIndex {
     this.adopt(decodeIndex(encodeIndex(this.data)));
   }
 
-  /** The distinct terms of a query, as the index sees them. */
+  /**
+   * The distinct content terms of a query, as the index sees them (Chinese bigrams that straddle
+   * two query words are left out: they rank, but do not count as content; see `QueryTerms`).
+   */
   queryTerms(query: string): string[] {
-    return [...new Set(this.tokenizer(query))];
+    return this.analyze(query).content;
+  }
+
+  private analyze(query: string): { content: string[]; bridging: string[] } {
+    const { terms, bridging } = this.tokenizer.query(query);
+    const content = [...new Set(terms)];
+    const contentSet = new Set(content);
+    return { content, bridging: [...new Set(bridging)].filter((term) => !contentSet.has(term)) };
   }
 
   /**
-   * The score a chunk would get if it held every query term infinitely often: the sum over the
-   * distinct query terms of `idf · (k1 + 1)`. Terms the index lacks count with the highest idf.
+   * The score a chunk would get from the query's content terms if it held each of them infinitely
+   * often: the sum over the distinct content terms of `idf · (k1 + 1)`. Terms the index lacks
+   * count with the highest idf.
    *
    * @example
-   * hit.score / index.maxPossibleScore(query) // hit.normalizedScore
+   * hit.normalizedScore * index.maxPossibleScore(query) // the hit's score from content terms
    */
   maxPossibleScore(query: string): number {
     const { k1 } = this.data.settings.bm25;
@@ -262,35 +278,41 @@ export class LexicalIndex {
     if (!Number.isInteger(k) || k < 1) throw new RagError('INVALID_ARGUMENT', `search option k is ${String(k)}; use a positive integer.`);
     const filter = options.filter;
     if (filter !== undefined && typeof filter !== 'function') throw new RagError('INVALID_ARGUMENT', 'search option filter must be a function of the chunk id.');
-    const terms = this.queryTerms(query);
+    const { content, bridging } = this.analyze(query);
     const n = this.size;
-    if (terms.length === 0 || n === 0) return [];
+    if (content.length + bridging.length === 0 || n === 0) return [];
 
     const { k1, b, contextBoost } = this.data.settings.bm25;
     const { alive, textLengths, contextLengths, ids } = this.data;
     const averageLength = (this.liveTextLength + contextBoost * this.liveContextLength) / n;
     this.ensureScratch(ids.length);
-    const { scores, mass, matched } = this;
+    const { scores, contentScores, mass, matched } = this;
     const touched: number[] = [];
     const docs: number[] = [];
     const tfs: number[] = [];
     let maxScore = 0;
     let totalMass = 0;
-    for (const term of terms) {
+    for (const [index, term] of [...content, ...bridging].entries()) {
+      const isContent = index < content.length;
       docs.length = 0;
       tfs.length = 0;
       this.collect(term, docs, tfs);
       const termIdf = idf(n, this.countLive(docs));
-      maxScore += termIdf * (k1 + 1);
-      totalMass += termIdf;
+      if (isContent) {
+        maxScore += termIdf * (k1 + 1);
+        totalMass += termIdf;
+      }
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i];
         if (!alive[doc]) continue;
         const tf = textTf(tfs[i]) + contextBoost * contextTf(tfs[i]);
         if (tf === 0) continue;
         const length = textLengths[doc] + contextBoost * contextLengths[doc];
-        if (matched[doc] === 0) touched.push(doc);
-        scores[doc] += termScore(termIdf, tf, length, averageLength, k1, b);
+        const score = termScore(termIdf, tf, length, averageLength, k1, b);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] += score;
+        if (!isContent) continue;
+        contentScores[doc] += score;
         mass[doc] += termIdf;
         matched[doc]++;
       }
@@ -300,12 +322,13 @@ export class LexicalIndex {
     const hits = topK(candidates, scores, k).map((doc) => ({
       id: ids[doc],
       score: scores[doc],
-      normalizedScore: maxScore > 0 ? Math.min(1, scores[doc] / maxScore) : 0,
+      normalizedScore: maxScore > 0 ? Math.min(1, contentScores[doc] / maxScore) : 0,
       coverage: totalMass > 0 ? Math.min(1, mass[doc] / totalMass) : 0,
       matchedTerms: matched[doc],
     }));
     for (const doc of touched) {
       scores[doc] = 0;
+      contentScores[doc] = 0;
       mass[doc] = 0;
       matched[doc] = 0;
     }
@@ -316,6 +339,7 @@ export class LexicalIndex {
     if (this.scores.length >= size) return;
     const capacity = Math.max(size, this.scores.length * 2, 64);
     this.scores = new Float64Array(capacity);
+    this.contentScores = new Float64Array(capacity);
     this.mass = new Float64Array(capacity);
     this.matched = new Uint32Array(capacity);
   }

@@ -93,6 +93,17 @@ describe('tokenizer: Chinese', () => {
     expect(both('编程')).toContain('编程');
   });
 
+  it('keeps bigrams that straddle two query words apart', () => {
+    const tokenize = createTokenizer();
+    const query = tokenize.query('臺灣大學在哪裡');
+    expect(new Set(query.terms)).toEqual(new Set(['臺灣大學', '臺灣', '灣大', '大學', '在', '哪裡']));
+    expect(query.bridging).toEqual(['學在', '在哪']);
+    // Together they are what the document side makes of the same text.
+    expect(new Set([...query.terms, ...query.bridging])).toEqual(new Set(tokenize('臺灣大學在哪裡')));
+    expect(createTokenizer({ chinese: 'bigrams' }).query('北京大学')).toEqual({ terms: ['北京', '京大', '大学'], bridging: [] });
+    expect(tokenize.query('Koalas sleep')).toEqual({ terms: ['koala', 'sleep'], bridging: [] });
+  });
+
   it('offers bigrams only and unigrams plus bigrams', () => {
     expect(plain({ chinese: 'bigrams' })('北京大学。好')).toEqual(['北京', '京大', '大学', '好']);
     expect(plain({ chinese: 'unigrams+bigrams' })('北京')).toEqual(['北', '京', '北京']);

@@ -44,9 +44,26 @@ export const DEFAULT_TOKENIZER_OPTIONS: Readonly<Required<TokenizerOptions>> = O
   locale: 'zh',
 });
 
-/** A configured tokenizer: text in, terms out (in text order, repeats kept). */
+/** The terms of a query, as {@link Tokenizer.query} splits them. */
+export interface QueryTerms {
+  /** Content terms: words (and, for Chinese, the bigrams inside each word). */
+  terms: string[];
+  /**
+   * Chinese bigrams across the boundary of two adjacent query words. Documents index them too, so
+   * a match is evidence that the words stand together; they count for ranking but not towards
+   * how much of the query a chunk covers.
+   */
+  bridging: string[];
+}
+
+/** A configured tokenizer: document text in, terms out (in text order, repeats kept). */
 export interface Tokenizer {
   (text: string): string[];
+  /**
+   * The terms of a query. In `words+bigrams` mode the bigrams that straddle two adjacent Chinese
+   * words of the query come apart as `bridging`; otherwise `terms` is what a document would give.
+   */
+  query(text: string): QueryTerms;
   /** The options it was made with, defaults filled in. */
   readonly options: Readonly<Required<TokenizerOptions>>;
 }
@@ -96,7 +113,7 @@ function dropUndefined<T extends object>(value: T): Partial<T> {
  * @example
  * const tokenize = createTokenizer()
  * tokenize('Koalas eat ＥＵＣＡＬＹＰＴＵＳ 澳大利亚的')
- * // ['koala', 'eat', 'eucalyptu', '澳大利亚', '澳大', '大利', '利亚', '亚的', '的']   (order may vary)
+ * // ['koala', 'eat', 'eucalyptus', '澳大利亚', '的', '澳大', '大利', '利亚', '亚的']
  */
 export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
   const resolved = resolveTokenizerOptions(options);
@@ -124,6 +141,28 @@ export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
     for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
   };
 
+  // Query terms in words+bigrams mode: each dictionary word and the bigrams inside it as content
+  // terms; the bigrams that straddle two adjacent words ("学是", "么时") apart, as phrase evidence.
+  const emitQueryHanWord = (word: string, out: QueryTerms, previous: string) => {
+    const chars = Array.from(word);
+    if (chars.length !== 2) out.terms.push(word);
+    for (let i = 0; i + 1 < chars.length; i++) out.terms.push(chars[i] + chars[i + 1]);
+    if (previous !== '') out.bridging.push(previous + chars[0]);
+    return chars[chars.length - 1];
+  };
+
+  const tokenizeQueryPiece = (piece: string, out: QueryTerms) => {
+    let previous = '';
+    for (const { segment, isWordLike } of segmenter.segment(piece)) {
+      if (isWordLike && isAllHan(segment)) {
+        previous = emitQueryHanWord(segment, out, previous);
+        continue;
+      }
+      previous = '';
+      if (isWordLike && hasLetterOrDigit(segment)) emitWord(segment, out.terms);
+    }
+  };
+
   const tokenizePiece = (piece: string, out: string[]) => {
     if (canUseAsciiWords(piece)) {
       for (const word of asciiWords(piece)) emitWord(word, out);
@@ -146,13 +185,25 @@ export function createTokenizer(options: TokenizerOptions = {}): Tokenizer {
     if (run !== '') emitHanRun(run, out);
   };
 
-  const tokenize = (text: string): string[] => {
+  const prepare = (text: string): string => {
     if (typeof text !== 'string') {
       throw new RagError('INVALID_ARGUMENT', `Tokenizer input must be a string, got ${typeof text}.`);
     }
+    return toWellFormed(foldWidth(text));
+  };
+  const tokenize = (text: string): string[] => {
     const out: string[] = [];
-    forEachPiece(toWellFormed(foldWidth(text)), maxPieceLength, (piece) => tokenizePiece(piece, out));
+    forEachPiece(prepare(text), maxPieceLength, (piece) => tokenizePiece(piece, out));
     return out;
   };
-  return Object.assign(tokenize, { options: resolved });
+  const query = (text: string): QueryTerms => {
+    if (chinese !== 'words+bigrams') return { terms: tokenize(text), bridging: [] };
+    const out: QueryTerms = { terms: [], bridging: [] };
+    forEachPiece(prepare(text), maxPieceLength, (piece) => {
+      if (canUseAsciiWords(piece)) for (const word of asciiWords(piece)) emitWord(word, out.terms);
+      else tokenizeQueryPiece(piece, out);
+    });
+    return out;
+  };
+  return Object.assign(tokenize, { options: resolved, query });
 }
