@@ -2,13 +2,17 @@
  * The evaluation command.
  *
  *   npm run eval -- --data ../shared/eval [--json] [--tokenizers <folder>]
+ *                   [--models fixtures|real] [--modes lexical,dense,hybrid|none] [--thresholds <file>]
  *                   [--max-tokens N] [--overlap N] [--min-tokens N] [--no-context]
  *                   [--sweep 128,192,384] [--details]
  *
  * Parses every document of the folder with the project's parsers, chunks it with the project's
  * chunker (each document counted with the tokenizer of its language: en → bge-small-en-v1.5,
  * zh → bge-small-zh-v1.5) and reports chunk sizes and whether each question's evidence lies
- * whole inside one chunk. Tokenizers: `--tokenizers <folder>`, else the real ones in
+ * whole inside one chunk. Then (unless `--modes none`) it builds a knowledge base with the engine
+ * itself and reports, per retrieval mode, hit@k, mrr@10, ctx_hit@512, top-1 score distributions
+ * and refusal figures (`--models fixtures` uses the tiny test models: dense figures then say
+ * little; lexical figures are real). Tokenizers: `--tokenizers <folder>`, else the real ones in
  * `../shared/tokenizers`, else the fixture tokenizers in `test/fixtures`; the output's
  * `tokenizers` field names what counted. With `--json` the last line of standard output is one
  * JSON object; logs go to standard error.
@@ -21,6 +25,9 @@ import { chunkFigures, settingsFigures } from './lib/chunk-eval.js';
 import { chunkParsed, parseSources, readSources } from './lib/corpus.js';
 import { detectDataFormat, loadQaDataset } from './lib/eval-data.js';
 import { DEFAULT_EVAL_DIR } from './lib/paths.js';
+import { evaluateRetrieval } from './lib/retrieval-report.js';
+import type { ModelsChoice } from './lib/retrieval-eval.js';
+import type { SearchMode } from '../src/config.js';
 import { defaultTokenizersDir, loadCorpusTokenizers } from './lib/tokenizers.js';
 
 const SCHEMA = 1;
@@ -45,10 +52,9 @@ async function main(): Promise<number> {
     print({ schema: SCHEMA, data: name, format, error: message }, args.flags.json);
     return 2;
   }
-  for (const option of ['modes', 'thresholds', 'models'] as const) {
-    if (args.values[option] !== undefined) log(`eval: --${option} is accepted but retrieval is not evaluated yet; ignoring it.`);
-  }
-  if (args.flags.prebuilt) log('eval: --prebuilt is accepted but retrieval is not evaluated yet; ignoring it.');
+  if (args.flags.prebuilt) log('eval: --prebuilt is accepted but prebuilt indexes are not built yet; evaluating in memory.');
+  const modes = parseModes(args.values.modes);
+  const models = parseModels(args.values.models);
 
   const dataset = loadQaDataset(dataDir);
   const tokenizers = await loadCorpusTokenizers(defaultTokenizersDir(args.values.tokenizers));
@@ -88,6 +94,19 @@ async function main(): Promise<number> {
   };
   if (args.flags.details) result.split_evidence = splitEvidence;
 
+  if (modes.length > 0) {
+    const retrieval = await evaluateRetrieval({
+      docs: parsed.map((entry) => entry.doc),
+      questions: dataset.questions,
+      unanswerable: dataset.unanswerable,
+      tokenizers,
+      models,
+      modes,
+      thresholdsFile: args.values.thresholds,
+    });
+    Object.assign(result, retrieval);
+  }
+
   const sweep = intListOption(args, 'sweep');
   if (sweep.length > 0) {
     result.sweep = sweep.map((maxTokens) => {
@@ -112,6 +131,24 @@ async function main(): Promise<number> {
   }
   print(result, args.flags.json);
   return 0;
+}
+
+function parseModes(value: string | undefined): SearchMode[] {
+  if (value === undefined) return ['lexical', 'dense', 'hybrid'];
+  if (value === 'none') return [];
+  const modes = value.split(',').map((mode) => mode.trim());
+  for (const mode of modes) {
+    if (mode !== 'lexical' && mode !== 'dense' && mode !== 'hybrid') {
+      throw new Error(`Unknown mode "${mode}"; use lexical, dense, hybrid (comma-separated) or none.`);
+    }
+  }
+  return modes as SearchMode[];
+}
+
+function parseModels(value: string | undefined): ModelsChoice {
+  if (value === undefined) return 'real';
+  if (value !== 'fixtures' && value !== 'real') throw new Error(`--models takes fixtures or real, not "${value}".`);
+  return value;
 }
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
