@@ -49,14 +49,15 @@ export function defaultTokenizersDir(given?: string): string {
 
 /**
  * Loads the counters of a tokenizers folder: `bge-small-en-v1.5` for English and
- * `bge-small-zh-v1.5` for Chinese when present; otherwise the folder's first tokenizer counts
- * every language.
+ * `bge-small-zh-v1.5` for Chinese when present; otherwise one tokenizer of the folder (a BGE one
+ * when there is one) counts every language.
  */
 export async function loadCorpusTokenizers(dir: string): Promise<CorpusTokenizers> {
   const folders = tokenizerFolders(dir, 3);
   if (folders.length === 0) throw new Error(`${dir} holds no tokenizer.json`);
   const byName = new Map(folders.map((folder) => [basename(folder), folder]));
-  const fallbackFolder = folders[0];
+  // Without a tokenizer of that name, an embedder's (a name with "bge") counts every language.
+  const fallbackFolder = folders.find((folder) => basename(folder).toLowerCase().includes('bge')) ?? folders[0];
   const counters = new Map<string, TokenCounter>();
   const names: Record<string, string> = {};
   for (const [group, name] of Object.entries(TOKENIZER_BY_GROUP)) {
