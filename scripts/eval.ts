@@ -25,6 +25,7 @@ import { chunkFigures, settingsFigures } from './lib/chunk-eval.js';
 import { chunkParsed, parseSources, readSources } from './lib/corpus.js';
 import { detectDataFormat, loadQaDataset } from './lib/eval-data.js';
 import { DEFAULT_EVAL_DIR } from './lib/paths.js';
+import { evaluateBeir } from './lib/beir-report.js';
 import { evaluateRetrieval } from './lib/retrieval-report.js';
 import type { ModelsChoice } from './lib/retrieval-eval.js';
 import type { SearchMode } from '../src/config.js';
@@ -47,10 +48,9 @@ async function main(): Promise<number> {
     );
   }
   if (format === 'beir') {
-    const message = 'BEIR folders (corpus.jsonl, queries.jsonl, qrels/test.tsv) are recognised but not evaluated yet: retrieval modes come first.';
-    log(`eval: ${message}`);
-    print({ schema: SCHEMA, data: name, format, error: message }, args.flags.json);
-    return 2;
+    const result = await evaluateBeir(dataDir, parseModes(args.values.modes), parseModels(args.values.models), args.values.tokenizers);
+    print({ schema: SCHEMA, data: name, ...result }, args.flags.json);
+    return 0;
   }
   if (args.flags.prebuilt) log('eval: --prebuilt is accepted but prebuilt indexes are not built yet; evaluating in memory.');
   const modes = parseModes(args.values.modes);
