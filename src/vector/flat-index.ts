@@ -10,7 +10,7 @@ import { JsScanner, type Scanner, type ScannerMode } from './scanner.js';
 import { selectTopK } from './select.js';
 import { encodeIndex } from './serialize.js';
 import type { VectorHit, VectorIndex, VectorScanMode } from './types.js';
-import { checkDimension, checkK, normalizeBatch, normalizeQuery } from './vectors.js';
+import { VectorBatch, checkBatch, checkDimension, checkK, normalizeQuery } from './vectors.js';
 import { WasmF32Scanner, WasmInt8Scanner } from './wasm-scanner.js';
 
 const MIN_CAPACITY = 64;
@@ -78,16 +78,19 @@ export class FlatIndex implements VectorIndex {
   }
 
   add(ids: readonly string[], vectors: readonly Float32Array[] | Float32Array): void {
-    const packed = normalizeBatch(ids, vectors, this.dimension);
-    this.addNormalized(ids, packed);
+    this.addBatch(checkBatch(ids, vectors, this.dimension));
   }
 
   /** Adds rows already normalised (a deserialised index); no checks. */
   addNormalized(ids: readonly string[], packed: Float32Array): void {
+    this.addBatch(VectorBatch.normalized(ids, packed, this.dimension));
+  }
+
+  private addBatch(batch: VectorBatch): void {
+    const { ids } = batch;
     let added = 0;
     for (const id of ids) if (!this.idToRow.has(id)) added++;
     this.reserve(this.size + added);
-    const d = this.dimension;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       let row = this.idToRow.get(id);
@@ -96,7 +99,7 @@ export class FlatIndex implements VectorIndex {
         this.rowIds.push(id);
         this.idToRow.set(id, row);
       }
-      this.scanner.write(row, packed, i * d);
+      this.scanner.write(row, batch.source(i), batch.offset(i), batch.norm(i));
     }
   }
 

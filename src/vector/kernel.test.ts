@@ -47,7 +47,7 @@ describe('the scan kernel', () => {
     const queries = randomUnitVectors(4, dimension, dimension + 1);
     for (const scanner of await scanners(dimension)) {
       scanner.reserve(n);
-      for (let r = 0; r < n; r++) scanner.write(r, data, r * dimension);
+      for (let r = 0; r < n; r++) scanner.write(r, data, r * dimension, 1);
       for (let i = 0; i < 4; i++) {
         const widest = checkBounds(scanner, queries.subarray(i * dimension, (i + 1) * dimension), n);
         // The first pass must be tight enough to be useful.
@@ -62,9 +62,9 @@ describe('the scan kernel', () => {
     const query = randomUnitVectors(1, dimension, 6);
     for (const scanner of await scanners(dimension)) {
       scanner.reserve(10);
-      for (let r = 0; r < 10; r++) scanner.write(r, data, r * dimension);
+      for (let r = 0; r < 10; r++) scanner.write(r, data, r * dimension, 1);
       scanner.reserve(300);
-      for (let r = 10; r < 300; r++) scanner.write(r, data, r * dimension);
+      for (let r = 10; r < 300; r++) scanner.write(r, data, r * dimension, 1);
       scanner.move(299, 3);
       const { data: rows, stride } = scanner.rows();
       expect(rows.subarray(3 * stride, 3 * stride + dimension)).toEqual(data.subarray(299 * dimension, 300 * dimension));
@@ -80,8 +80,8 @@ describe('the scan kernel', () => {
     const negated = constant.map((x) => -x);
     const [int8] = await scanners(dimension);
     int8.reserve(2);
-    int8.write(0, constant, 0);
-    int8.write(1, negated, 0);
+    int8.write(0, constant, 0, 1);
+    int8.write(1, negated, 0, 1);
     checkBounds(int8, constant, 2);
     const bounds = int8.scan(negated, 2);
     expect(bounds[0]).toBeCloseTo(-1, 5);

@@ -4,7 +4,7 @@
  * upper bound reaches the k-th best lower bound (see select.ts), so all scanners give the same
  * results and differ only in speed.
  */
-import { dot } from './vectors.js';
+import { dot, normalizeInto } from './vectors.js';
 
 /** Which scanner runs. */
 export type ScannerMode = 'wasm-int8' | 'wasm-f32' | 'js';
@@ -18,8 +18,8 @@ export interface Scanner {
   readonly byteLength: number;
   /** Grows the storage to hold `capacity` rows, keeping the rows already written. */
   reserve(capacity: number): void;
-  /** Stores the normalised vector `src[offset .. offset + dimension)` at `row`. */
-  write(row: number, src: Float32Array, offset: number): void;
+  /** Stores `src[offset .. offset + dimension)` divided by `norm` (its norm, or 1) at `row`. */
+  write(row: number, src: Float32Array, offset: number, norm: number): void;
   /** Copies row `from` over row `to`. */
   move(from: number, to: number): void;
   /** The stored f32 rows: row r starts at `data[r * stride]`. Valid until the next write or reserve. */
@@ -65,8 +65,8 @@ export class JsScanner implements Scanner {
     this.rowCapacity = capacity;
   }
 
-  write(row: number, src: Float32Array, offset: number): void {
-    this.data.set(src.subarray(offset, offset + this.dimension), row * this.dimension);
+  write(row: number, src: Float32Array, offset: number, norm: number): void {
+    normalizeInto(src, offset, this.dimension, this.data, row * this.dimension, norm);
   }
 
   move(from: number, to: number): void {

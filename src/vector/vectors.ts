@@ -28,30 +28,33 @@ export function checkK(k: number): void {
 }
 
 /**
- * Writes `src[srcOffset .. srcOffset + d)` divided by its Euclidean norm into `dst` at `dstOffset`.
- * Throws `INVALID_ARGUMENT` for a zero or non-finite vector (it has no direction).
+ * The Euclidean norm of `src[offset .. offset + d)`, accumulated in f64. Throws `INVALID_ARGUMENT`
+ * for a zero or non-finite vector (it has no direction).
  */
+export function vectorNorm(src: Float32Array, offset: number, d: number, what: () => string): number {
+  let sum = 0;
+  for (let i = 0; i < d; i++) {
+    const x = src[offset + i];
+    sum += x * x;
+  }
+  if (!(sum > 0) || !Number.isFinite(sum)) {
+    throw new RagError(
+      'INVALID_ARGUMENT',
+      `${what()} is zero or holds NaN/Infinity, so it has no cosine similarity; check the embedder's output.`,
+    );
+  }
+  return Math.sqrt(sum);
+}
+
+/** Writes `src[srcOffset .. srcOffset + d)` divided by `norm` into `dst` at `dstOffset` (f32). */
 export function normalizeInto(
   src: Float32Array,
   srcOffset: number,
   d: number,
   dst: Float32Array,
   dstOffset: number,
-  what: string,
+  norm: number,
 ): void {
-  let sum = 0;
-  for (let i = 0; i < d; i++) {
-    const x = src[srcOffset + i];
-    sum += x * x;
-  }
-  if (!(sum > 0) || !Number.isFinite(sum)) {
-    throw new RagError(
-      'INVALID_ARGUMENT',
-      `${what} is zero or holds NaN/Infinity, so it has no cosine similarity; check the embedder's output.`,
-      { details: { what } },
-    );
-  }
-  const norm = Math.sqrt(sum);
   for (let i = 0; i < d; i++) dst[dstOffset + i] = src[srcOffset + i] / norm;
 }
 
@@ -80,19 +83,48 @@ export function normalizeQuery(query: Float32Array, d: number): Float32Array {
   }
   checkLength(query.length, d, 'the query');
   const out = new Float32Array(d);
-  normalizeInto(query, 0, d, out, 0, 'the query');
+  normalizeInto(query, 0, d, out, 0, vectorNorm(query, 0, d, () => 'the query'));
   return out;
 }
 
 /**
- * Checks a batch given to `add` and returns its vectors normalised and packed row after row.
- * Throws before anything is stored, so a bad batch leaves the index unchanged.
+ * A checked batch of vectors for `add`: row i is `source(i)[offset(i) .. + dimension)`, to be
+ * divided by `norm(i)` when stored. Checking happens before anything is stored, so a bad batch
+ * leaves the index unchanged, and no normalised copy of the whole batch is made.
  */
-export function normalizeBatch(
+export class VectorBatch {
+  constructor(
+    readonly ids: readonly string[],
+    private readonly vectors: readonly Float32Array[] | Float32Array,
+    private readonly dimension: number,
+    /** Norms of the rows; `null` when the rows are normalised already. */
+    private readonly norms: Float64Array | null,
+  ) {}
+
+  source(i: number): Float32Array {
+    return this.vectors instanceof Float32Array ? this.vectors : this.vectors[i];
+  }
+
+  offset(i: number): number {
+    return this.vectors instanceof Float32Array ? i * this.dimension : 0;
+  }
+
+  norm(i: number): number {
+    return this.norms ? this.norms[i] : 1;
+  }
+
+  /** A batch whose rows are normalised already (a deserialised index). */
+  static normalized(ids: readonly string[], packed: Float32Array, dimension: number): VectorBatch {
+    return new VectorBatch(ids, packed, dimension, null);
+  }
+}
+
+/** Checks a batch given to `add`: types, counts, dimensions, and that every vector has a direction. */
+export function checkBatch(
   ids: readonly string[],
   vectors: readonly Float32Array[] | Float32Array,
   d: number,
-): Float32Array {
+): VectorBatch {
   if (!Array.isArray(ids)) throw new RagError('INVALID_ARGUMENT', 'ids must be an array of strings.');
   for (const id of ids) {
     if (typeof id !== 'string') {
@@ -100,7 +132,8 @@ export function normalizeBatch(
     }
   }
   const n = ids.length;
-  const packed = new Float32Array(n * d);
+  const norms = new Float64Array(n);
+  const what = (i: number) => () => `the vector of "${ids[i]}"`;
   if (vectors instanceof Float32Array) {
     if (vectors.length !== n * d) {
       throw new RagError(
@@ -109,8 +142,8 @@ export function normalizeBatch(
         { details: { expected: n * d, actual: vectors.length } },
       );
     }
-    for (let i = 0; i < n; i++) normalizeInto(vectors, i * d, d, packed, i * d, `the vector of "${ids[i]}"`);
-    return packed;
+    for (let i = 0; i < n; i++) norms[i] = vectorNorm(vectors, i * d, d, what(i));
+    return new VectorBatch(ids, vectors, d, norms);
   }
   if (!Array.isArray(vectors) || vectors.length !== n) {
     throw new RagError('INVALID_ARGUMENT', `add() got ${n} ids but ${vectors.length} vectors; pass one vector per id.`);
@@ -121,9 +154,9 @@ export function normalizeBatch(
       throw new RagError('INVALID_ARGUMENT', `the vector of "${ids[i]}" must be a Float32Array.`);
     }
     checkLength(vector.length, d, `the vector of "${ids[i]}"`);
-    normalizeInto(vector, 0, d, packed, i * d, `the vector of "${ids[i]}"`);
+    norms[i] = vectorNorm(vector, 0, d, what(i));
   }
-  return packed;
+  return new VectorBatch(ids, vectors, d, norms);
 }
 
 /** Orders hits best first, equal scores by id, so results do not depend on storage order. */

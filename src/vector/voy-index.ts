@@ -7,7 +7,16 @@
 import { RagError } from '../errors.js';
 import { encodeIndex } from './serialize.js';
 import type { VectorHit, VectorIndex } from './types.js';
-import { checkDimension, checkK, compareHits, dot, normalizeBatch, normalizeQuery } from './vectors.js';
+import {
+  VectorBatch,
+  checkBatch,
+  checkDimension,
+  checkK,
+  compareHits,
+  dot,
+  normalizeInto,
+  normalizeQuery,
+} from './vectors.js';
 import { loadVoy, type VoyInstance, type VoyModule, type VoyRecord } from './voy-loader.js';
 
 /** voy pads or truncates every vector to this many dimensions. */
@@ -67,16 +76,21 @@ export class VoyIndex implements VectorIndex {
   }
 
   add(ids: readonly string[], vectors: readonly Float32Array[] | Float32Array): void {
-    const packed = normalizeBatch(ids, vectors, this.dimension);
-    this.addNormalized(ids, packed);
+    this.addBatch(checkBatch(ids, vectors, this.dimension));
   }
 
   /** Adds rows already normalised (a deserialised index); no checks. */
   addNormalized(ids: readonly string[], packed: Float32Array): void {
+    this.addBatch(VectorBatch.normalized(ids, packed, this.dimension));
+  }
+
+  private addBatch(vectors: VectorBatch): void {
     const d = this.dimension;
     const batch = new Map<string, Float32Array>();
-    ids.forEach((id, i) => {
-      batch.set(id, packed.slice(i * d, (i + 1) * d));
+    vectors.ids.forEach((id, i) => {
+      const vector = new Float32Array(d);
+      normalizeInto(vectors.source(i), vectors.offset(i), d, vector, 0, vectors.norm(i));
+      batch.set(id, vector);
     });
     const replaced = [...batch.keys()].filter((id) => this.vectors.has(id));
     if (replaced.length > 0) this.remove(replaced);

@@ -7,6 +7,7 @@
 import { KernelMemory } from './kernel.js';
 import { f32ScanBound, quantizeQuery, quantizeRow } from './quantize.js';
 import { grownFloat32, type Scanner } from './scanner.js';
+import { normalizeInto } from './vectors.js';
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
@@ -89,12 +90,12 @@ export class WasmInt8Scanner extends WasmScanner implements Scanner {
     this.exact = grownFloat32(this.exact, capacity, this.dimension);
   }
 
-  write(row: number, src: Float32Array, offset: number): void {
+  write(row: number, src: Float32Array, offset: number, norm: number): void {
     const d = this.dimension;
-    this.exact.set(src.subarray(offset, offset + d), row * d);
+    normalizeInto(src, offset, d, this.exact, row * d, norm);
     const views = this.views.refresh();
     const start = this.rowsBase + row * this.rowBytes;
-    const [scale, error] = quantizeRow(src, offset, d, views.i8, start);
+    const [scale, error] = quantizeRow(this.exact, row * d, d, views.i8, start);
     const meta = (start + this.stride) >> 2;
     views.f32[meta] = scale;
     views.f32[meta + 1] = error;
@@ -138,9 +139,9 @@ export class WasmF32Scanner extends WasmScanner implements Scanner {
     if (capacity > this.rowCapacity) this.reserveMemory(capacity);
   }
 
-  write(row: number, src: Float32Array, offset: number): void {
+  write(row: number, src: Float32Array, offset: number, norm: number): void {
     const start = (this.rowsBase + row * this.rowBytes) >> 2;
-    this.views.refresh().f32.set(src.subarray(offset, offset + this.dimension), start);
+    normalizeInto(src, offset, this.dimension, this.views.refresh().f32, start, norm);
   }
 
   move(from: number, to: number): void {
