@@ -103,6 +103,7 @@ async function main(): Promise<number> {
       models,
       modes,
       thresholdsFile: args.values.thresholds,
+      chunking: options,
     });
     Object.assign(result, retrieval);
   }

@@ -3,6 +3,7 @@
  * (`KnowledgeBase`, the code path the browser worker runs) over the parsed corpus, then every
  * question searched in each mode.
  */
+import type { ChunkOptions } from '../../src/chunk/options.js';
 import { resolveRagOptions, type SearchMode } from '../../src/config.js';
 import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import type { SearchHit } from '../../src/engine/types.js';
@@ -23,15 +24,17 @@ export async function buildKnowledgeBase(
   docs: readonly ParsedDocument[],
   models: ModelsChoice,
   tokenizers: CorpusTokenizers,
+  chunking: Partial<ChunkOptions> = {},
 ): Promise<{ kb: KnowledgeBase; buildMs: number }> {
   const hasChinese = docs.some((doc) => langGroup(doc.lang) === 'zh');
   const options =
     models === 'fixtures'
       ? resolveRagOptions({
           embedding: { model: 'tiny-bge', dtype: 'q8', batchSize: 32 },
+          chunking,
           runtime: { modelBaseUrl: `${FIXTURE_MODELS_DIR}/models`, allowRemoteModels: false },
         })
-      : resolveRagOptions({ embedding: { model: hasChinese ? 'bge-small-zh' : 'bge-small-en', batchSize: 32 } });
+      : resolveRagOptions({ embedding: { model: hasChinese ? 'bge-small-zh' : 'bge-small-en', batchSize: 32 }, chunking });
   const kb = new KnowledgeBase(options, { tokenCounterFor: (lang) => tokenizers.counterFor(lang) });
   const started = performance.now();
   const result = await kb.addParsed(docs);

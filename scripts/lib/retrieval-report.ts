@@ -3,6 +3,7 @@
  * refusal (calibrated on this set, or with thresholds read from an earlier run's JSON).
  */
 import { readFileSync } from 'node:fs';
+import type { ChunkOptions } from '../../src/chunk/options.js';
 import type { SearchMode } from '../../src/config.js';
 import type { SearchHit } from '../../src/engine/types.js';
 import type { ParsedDocument } from '../../src/types.js';
@@ -62,11 +63,13 @@ export interface RetrievalInputs {
   models: ModelsChoice;
   modes: SearchMode[];
   thresholdsFile?: string;
+  /** Chunking options (the same as the chunk figures use). */
+  chunking?: Partial<ChunkOptions>;
 }
 
 /** Builds the engine's knowledge base and evaluates each mode. */
 export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record<string, unknown>> {
-  const { kb, buildMs } = await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers);
+  const { kb, buildMs } = await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking);
   const status = kb.status();
   const given = thresholdsFrom(inputs.thresholdsFile);
   const modes: Record<string, unknown> = {};
