@@ -1,0 +1,170 @@
+/**
+ * The ask pipeline: (rewrite a follow-up) → retrieve → (rerank) → refuse on weak evidence, before
+ * any LLM runs → generate from numbered sources, streaming → check citations. The stages come in
+ * as functions, so the same pipeline runs with any generator, reranker and scorer.
+ */
+import { RagError, throwIfAborted, toRagError } from '../errors.js';
+import type { AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from '../generate/ask-types.js';
+import type { AnswerSource, ChatMessage, Generator } from '../generate/types.js';
+import type { SearchHit, SearchResult } from './types.js';
+
+/** A reranked hit: the hit and the cross-encoder's score (sigmoid of its logit). */
+export interface RerankedHit {
+  hit: SearchHit;
+  score: number;
+}
+
+/** What the checker says of an answer. */
+export interface CheckedAnswer {
+  text: string;
+  citations: Citation[];
+  groundedness: number;
+  unsupported: string[];
+}
+
+/** The stages the pipeline runs. */
+export interface AskStages {
+  search(query: string, options: { k: number; signal?: AbortSignal }): Promise<SearchResult>;
+  /** Reorders hits best first; absent when reranking is off. */
+  rerank?(query: string, hits: SearchHit[], signal?: AbortSignal): Promise<RerankedHit[]>;
+  /** The evidence score of the hits (reranker scores when given), and what it is. */
+  evidence(hits: SearchHit[], reranked?: RerankedHit[]): { score: number; kind: string };
+  /** Answer when `score >= threshold`. */
+  threshold(kind: string): number;
+  generator(): Promise<Generator>;
+  /** Parses and checks the citations of a finished answer against its sources. */
+  check(text: string, sources: AnswerSource[], documentText: (docId: string) => string): CheckedAnswer;
+  /** The sentence to answer with when refusing, in the question's language. */
+  refusalText(question: string): string;
+  documentText(docId: string): string;
+}
+
+/** Settings of the pipeline (defaults in the engine's config). */
+export interface AskSettings {
+  /** Hits retrieved (and reranked when reranking). */
+  candidates: number;
+  maxSources: number;
+}
+
+function toSource(hit: SearchHit, n: number): AnswerSource {
+  return { n, chunkId: hit.chunkId, docId: hit.docId, title: hit.title, text: hit.text, url: hit.url, anchor: hit.anchor, page: hit.page, start: hit.start, end: hit.end };
+}
+
+const now = () => performance.now();
+
+/**
+ * Rewrites a follow-up question into a standalone query with the LLM, when there is history and
+ * the generator can complete text; otherwise the question is the query.
+ */
+async function standaloneQuery(question: string, history: ChatMessage[], generator: Generator | undefined, signal?: AbortSignal): Promise<string> {
+  if (history.length === 0 || !generator?.complete) return question;
+  const transcript = history
+    .slice(-6)
+    .map((message) => `${message.role}: ${message.content}`)
+    .join('\n');
+  const messages: ChatMessage[] = [
+    {
+      role: 'system',
+      content:
+        'Rewrite the last question of the conversation as one standalone search query that can be understood without the conversation. Keep its language. Reply with the query only.',
+    },
+    { role: 'user', content: `Conversation:\n${transcript}\n\nLast question: ${question}` },
+  ];
+  let rewritten = '';
+  for await (const delta of generator.complete(messages, { maxTokens: 64, temperature: 0, signal })) rewritten += delta;
+  rewritten = rewritten.trim().split('\n')[0].trim();
+  return rewritten.length > 0 ? rewritten : question;
+}
+
+interface AskContext {
+  asked: string;
+  query: string;
+  history: ChatMessage[];
+  generator: Generator | undefined;
+  started: number;
+  timings: AskTimings;
+}
+
+/**
+ * Runs one question through the pipeline, yielding events; the last is `done` (or `error`).
+ * Cancelling the signal stops it with an `ABORTED` error.
+ *
+ * @example
+ * for await (const event of runAsk('How long do koalas sleep?', {}, stages, settings)) { … }
+ */
+export async function* runAsk(question: string, options: AskOptions, stages: AskStages, settings: AskSettings): AsyncGenerator<AskEvent> {
+  const started = now();
+  const timings: AskTimings = { rewriteMs: 0, retrievalMs: 0, embedMs: 0, rerankMs: 0, promptMs: 0, firstTokenMs: 0, generateMs: 0, totalMs: 0 };
+  try {
+    if (typeof question !== 'string' || question.trim().length === 0) {
+      throw new RagError('INVALID_ARGUMENT', 'ask() needs a non-empty question.');
+    }
+    const asked = question.trim();
+    const history = options.history ?? [];
+    let generator: Generator | undefined;
+    let query = asked;
+    if (history.length > 0) {
+      generator = await stages.generator();
+      const mark = now();
+      query = await standaloneQuery(asked, history, generator, options.signal);
+      timings.rewriteMs = now() - mark;
+    }
+    yield* answerQuery({ asked, query, history, generator, started, timings }, options, stages, settings);
+  } catch (error) {
+    const ragError = toRagError(error, 'MODEL_RUN_FAILED');
+    if (ragError.code === 'ABORTED') throw ragError;
+    yield { type: 'error', error: { code: ragError.code, message: ragError.message } };
+  }
+}
+
+async function* answerQuery(context: AskContext, options: AskOptions, stages: AskStages, settings: AskSettings): AsyncGenerator<AskEvent> {
+  const { asked, query, history, timings, started } = context;
+  const signal = options.signal;
+  let mark = now();
+  const result = await stages.search(query, { k: settings.candidates, signal });
+  timings.retrievalMs = now() - mark;
+  timings.embedMs = result.timings.embedMs;
+  let hits = result.hits;
+  let reranked: RerankedHit[] | undefined;
+  if (stages.rerank && options.rerank !== false && hits.length > 0) {
+    mark = now();
+    reranked = await stages.rerank(query, hits, signal);
+    hits = reranked.map((entry) => entry.hit);
+    timings.rerankMs = now() - mark;
+  }
+  throwIfAborted(signal);
+  yield { type: 'retrieval', query, hits };
+  const evidence = stages.evidence(hits, reranked);
+  const threshold = stages.threshold(evidence.kind);
+  const answerBase = { evidence: { ...evidence, threshold }, query, timings };
+  if (hits.length === 0 || evidence.score < threshold) {
+    const reason: RefusalReason = hits.length === 0 ? 'no-documents' : 'weak-evidence';
+    const text = stages.refusalText(asked);
+    timings.totalMs = now() - started;
+    yield { type: 'refused', reason, message: text, hits };
+    const kind = context.generator?.kind ?? 'extractive';
+    yield { type: 'done', answer: { ...answerBase, text, citations: [], refused: true, reason, groundedness: 0, unsupported: [], generator: kind } };
+    return;
+  }
+
+  const generator = context.generator ?? (await stages.generator());
+  mark = now();
+  const sources = hits.slice(0, options.maxSources ?? settings.maxSources).map((hit, index) => toSource(hit, index + 1));
+  timings.promptMs = now() - mark;
+  const generateStart = now();
+  let text = '';
+  for await (const delta of generator.answer({ question: asked, sources, history, signal })) {
+    if (text.length === 0) timings.firstTokenMs = now() - started;
+    text += delta;
+    yield { type: 'token', text: delta };
+  }
+  throwIfAborted(signal);
+  timings.generateMs = now() - generateStart;
+  const checked = stages.check(text, sources, (docId) => stages.documentText(docId));
+  const modelRefused = checked.text.trim() === stages.refusalText(asked).trim();
+  timings.totalMs = now() - started;
+  yield {
+    type: 'done',
+    answer: { ...answerBase, ...checked, refused: modelRefused, reason: modelRefused ? 'model-refused' : undefined, generator: generator.kind },
+  };
+}
