@@ -5,6 +5,7 @@ import { createEstimatedCounter } from '../tokenize/estimated-counter.js';
 import { createWordPieceCounter, type TokenCounter, type TokenizerJson } from '../tokenize/index.js';
 import type { Block, BlockKind, ParsedDocument } from '../types.js';
 import { chunkDocument, DEFAULT_CHUNK_OPTIONS, embeddingText } from './index.js';
+import { MAX_CHARS_PER_TOKEN } from './options.js';
 
 function counterFor(model: string): TokenCounter {
   const path = `/work/shared/tokenizers/${model}/tokenizer.json`;
@@ -147,6 +148,19 @@ describe('chunkDocument', () => {
     const pieces = chunkDocument(unpunctuated, { counter: zh, maxTokens: 50, overlapTokens: 0, minTokens: 0 });
     expect(pieces.map((chunk) => chunk.text).join('')).toBe(unpunctuated.text);
     for (const chunk of pieces) expect(chunk.tokens).toBeLessThanOrEqual(50);
+  });
+
+  it('bounds the length of text the tokenizer reads as a few unknown tokens', () => {
+    const dataUri = `data:image/png;base64,${'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk'.repeat(400)}`;
+    const thai = 'ภาษาไทยเป็นภาษาราชการของประเทศไทย'.repeat(300);
+    const doc = makeDocument([
+      ['paragraph', `See ${dataUri} here.`],
+      ['paragraph', thai],
+    ]);
+    const chunks = chunkDocument(doc, { counter: en, maxTokens: 128, overlapTokens: 0, minTokens: 0 });
+    expect(chunks.length).toBeGreaterThan(20);
+    for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(128 * MAX_CHARS_PER_TOKEN);
+    expect(chunks.map((chunk) => chunk.text).join('').replace(/\s/g, '')).toBe(doc.text.replace(/\s/g, ''));
   });
 
   it('cuts code at line ends', () => {

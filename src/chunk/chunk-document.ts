@@ -6,7 +6,7 @@ import { RagError } from '../errors.js';
 import type { Chunk, ParsedDocument } from '../types.js';
 import { buildContext, textBudget } from './context.js';
 import { type ChunkDocumentOptions, type ResolvedChunkOptions, resolveChunkOptions } from './options.js';
-import { hardCut, type PackBlock, type PackedChunk, packSection } from './packer.js';
+import { hardCut, type PackBlock, type PackedChunk, packSection, unitSize } from './packer.js';
 import { documentSections, type Section } from './sections.js';
 import { pushTrimmed, type Span } from './sentences.js';
 
@@ -57,12 +57,16 @@ export function sectionContext(
 
 /** The section's blocks with their token counts. */
 export function packBlocks(text: string, section: Section, options: ResolvedChunkOptions): PackBlock[] {
-  return section.blocks.map((item) => ({
-    start: item.start,
-    end: item.end,
-    tokens: options.counter.countTokens(text.slice(item.start, item.end)),
-    isVerbatim: item.block.kind === 'code' || item.block.kind === 'table',
-  }));
+  return section.blocks.map((item) => {
+    const tokens = options.counter.countTokens(text.slice(item.start, item.end));
+    return {
+      start: item.start,
+      end: item.end,
+      tokens,
+      size: unitSize(tokens, item.end - item.start),
+      isVerbatim: item.block.kind === 'code' || item.block.kind === 'table',
+    };
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ export {
   type ChunkStrategy,
   CONTEXT_SEPARATOR,
   DEFAULT_CHUNK_OPTIONS,
+  MAX_CHARS_PER_TOKEN,
   MAX_CONTEXT_TOKENS,
 } from './options.js';
 export { chunkDocumentSemantic, DEFAULT_BREAKPOINT_PERCENTILE, type SemanticChunkOptions } from './semantic.js';

@@ -51,6 +51,12 @@ export const CONTEXT_SEPARATOR = ' › ';
 /** Most tokens the context prefix may take; a longer heading path is cut. */
 export const MAX_CONTEXT_TOKENS = 64;
 
+/**
+ * Characters a chunk may hold per token of its limit. Text the tokenizer reads as a few unknown
+ * tokens (a long data URI, Thai without spaces) would otherwise make one huge chunk.
+ */
+export const MAX_CHARS_PER_TOKEN = 12;
+
 /** Fewest tokens a chunk may be limited to. */
 export const MIN_MAX_TOKENS = 8;
 

@@ -4,7 +4,8 @@
  * into runs of words. Cuts inside a block repeat whole trailing sentences (the overlap).
  */
 import type { TokenCounter } from '../tokenize/token-counter.js';
-import { clauseSpans, isWhitespaceCode, pushTrimmed, type Span, sentenceSpans } from './sentences.js';
+import { MAX_CHARS_PER_TOKEN } from './options.js';
+import { clauseSpans, isWhitespaceCode, isWordBoundary, pushTrimmed, type Span, sentenceSpans } from './sentences.js';
 
 /** Unit levels, coarsest first. */
 export const BLOCK = 0;
@@ -15,6 +16,8 @@ export const WORD = 3;
 /** A block of a section, trimmed of surrounding whitespace, with its token count. */
 export interface PackBlock extends Span {
   tokens: number;
+  /** What the block weighs against the window limit (see {@link unitSize}). */
+  size: number;
   /** Code and tables are cut into lines, not sentences. */
   isVerbatim: boolean;
 }
@@ -22,6 +25,7 @@ export interface PackBlock extends Span {
 /** A piece of text the packer places whole: a block, a sentence, a clause or a run of words. */
 interface Unit extends Span {
   tokens: number;
+  size: number;
   level: number;
   /** Index of the block it belongs to. */
   block: number;
@@ -52,6 +56,15 @@ const BLOCK_FILL = 0.5;
 const MIN_WORD_RUN = 8;
 
 /**
+ * What a piece of text weighs against a window limit: its tokens, but at least one token per
+ * {@link MAX_CHARS_PER_TOKEN} characters, so that text the tokenizer reads as a few unknown
+ * tokens (a data URI, Thai without spaces) still makes windows of a bounded length.
+ */
+export function unitSize(tokens: number, length: number): number {
+  return Math.max(tokens, Math.ceil(length / MAX_CHARS_PER_TOKEN));
+}
+
+/**
  * Packs one section's blocks into windows (see the file comment).
  *
  * @example
@@ -60,7 +73,7 @@ const MIN_WORD_RUN = 8;
 export function packSection(blocks: readonly PackBlock[], settings: PackSettings): PackedChunk[] {
   const packer = new Packer(blocks, settings);
   blocks.forEach((block, index) => {
-    packer.place({ start: block.start, end: block.end, tokens: block.tokens, level: BLOCK, block: index });
+    packer.place({ start: block.start, end: block.end, tokens: block.tokens, size: block.size, level: BLOCK, block: index });
   });
   return packer.finish();
 }
@@ -80,7 +93,7 @@ class Packer {
     private readonly blocks: readonly PackBlock[],
     private readonly settings: PackSettings,
   ) {
-    this.pending = blocks.reduce((sum, block) => sum + block.tokens, 0);
+    this.pending = blocks.reduce((sum, block) => sum + block.size, 0);
     this.cap = this.capFor(this.pending);
     const half = Math.ceil(settings.overlapTokens / 2);
     this.wordRun = settings.overlapTokens > 0 ? Math.min(settings.budget, Math.max(MIN_WORD_RUN, half)) : settings.budget;
@@ -88,7 +101,7 @@ class Packer {
 
   place(unit: Unit): void {
     for (;;) {
-      if (this.size + unit.tokens <= this.cap) {
+      if (this.fits(unit)) {
         this.append(unit);
         return;
       }
@@ -106,7 +119,7 @@ class Packer {
         this.append(unit);
         return;
       }
-      this.pending += parts.reduce((sum, part) => sum + part.tokens, 0) - unit.tokens;
+      this.pending += parts.reduce((sum, part) => sum + part.size, 0) - unit.size;
       for (const part of parts) this.place(part);
       return;
     }
@@ -123,6 +136,12 @@ class Packer {
     return remaining <= budget ? budget : Math.min(budget, remaining - minTokens);
   }
 
+  /** Whether `unit` fits the window: within the limit in size, and in characters from the window's start. */
+  private fits(unit: Unit): boolean {
+    if (this.size + unit.size > this.cap) return false;
+    return this.current.length === 0 || unit.end - this.current[0].start <= this.settings.budget * MAX_CHARS_PER_TOKEN;
+  }
+
   private closeThreshold(level: number): number {
     const { minTokens } = this.settings;
     if (level === BLOCK) return Math.max(minTokens, Math.floor(this.cap * BLOCK_FILL));
@@ -131,8 +150,8 @@ class Packer {
 
   private append(unit: Unit): void {
     this.current.push(unit);
-    this.size += unit.tokens;
-    this.pending -= unit.tokens;
+    this.size += unit.size;
+    this.pending -= unit.size;
   }
 
   private emit(): void {
@@ -140,7 +159,8 @@ class Packer {
     const first = units[0];
     let isExact = this.settings.counter.isAdditive;
     for (let i = 1; i < units.length && isExact; i++) isExact = this.isCleanGap(units[i - 1].end, units[i].start);
-    this.chunks.push({ start: first.start, end: units[units.length - 1].end, tokens: this.size, isExact, block: first.block });
+    const tokens = units.reduce((sum, unit) => sum + unit.tokens, 0);
+    this.chunks.push({ start: first.start, end: units[units.length - 1].end, tokens, isExact, block: first.block });
   }
 
   /** Emits the window and starts the next with trailing sentences of the same block. */
@@ -149,21 +169,22 @@ class Packer {
     const overlap: Unit[] = [];
     let overlapSize = 0;
     if (this.settings.overlapTokens > 0 && next.level !== BLOCK) {
-      for (let i = this.current.length - 1; i >= 0; i--) {
+      // A proper suffix: the next window must start after this one.
+      for (let i = this.current.length - 1; i >= 1; i--) {
         const unit = this.current[i];
         if (unit.level === BLOCK || unit.block !== next.block) break;
-        if (overlapSize + unit.tokens > this.settings.overlapTokens) break;
+        if (overlapSize + unit.size > this.settings.overlapTokens) break;
         overlap.unshift(unit);
-        overlapSize += unit.tokens;
+        overlapSize += unit.size;
       }
     }
     this.cap = this.capFor(overlapSize + this.pending);
-    while (overlap.length > 0 && overlapSize + next.tokens > this.cap) {
-      overlapSize -= overlap.shift()!.tokens;
-      this.cap = this.capFor(overlapSize + this.pending);
-    }
     this.current = overlap;
     this.size = overlapSize;
+    while (overlap.length > 0 && !this.fits(next)) {
+      this.size -= overlap.shift()!.size;
+      this.cap = this.capFor(this.size + this.pending);
+    }
     this.overlapUnits = overlap.length;
   }
 
@@ -184,10 +205,13 @@ class Packer {
 
   private unit(span: Span, level: number, block: number): Unit {
     const tokens = this.settings.counter.countTokens(this.settings.text.slice(span.start, span.end));
-    return { start: span.start, end: span.end, tokens, level, block };
+    return { start: span.start, end: span.end, tokens, size: unitSize(tokens, span.end - span.start), level, block };
   }
 
-  /** Cuts a span into runs of whole words of at most `wordRun` tokens (single longer words alone). */
+  /**
+ * Cuts a span into runs of whole words of at most `wordRun` tokens (single longer words alone);
+ * a run longer than a window allows in characters is cut at a space, or inside the word.
+ */
   private wordRuns(span: Span): Span[] {
     const { text, counter, budget } = this.settings;
     const runs: Span[] = [];
@@ -197,6 +221,7 @@ class Packer {
       let cut = counter.offsetAtTokens(rest, this.wordRun);
       if (cut === 0) cut = counter.offsetAtTokens(rest, budget);
       if (cut === 0) cut = hardCut(rest, budget, counter);
+      if (cut > budget * MAX_CHARS_PER_TOKEN) cut = charCut(rest, budget * MAX_CHARS_PER_TOKEN);
       pushTrimmed(text, position, position + cut, runs);
       position += cut;
       while (position < span.end && isWhitespaceCode(text.charCodeAt(position))) position++;
@@ -237,6 +262,17 @@ export function hardCut(text: string, budget: number, counter: TokenCounter): nu
   }
   return best;
 }
+
+/**
+ * Where to cut text to at most `limit` characters: at the last word boundary (a space, a CJK
+ * character or a punctuation mark on either side), else at `limit` (one word longer than that).
+ */
+function charCut(text: string, limit: number): number {
+  for (let i = limit; i > 0; i--) if (isWordBoundary(text, i)) return i;
+  return isLowSurrogateAt(text, limit) ? limit - 1 : limit;
+}
+
+
 
 function isLowSurrogateAt(text: string, index: number): boolean {
   const c = text.charCodeAt(index);

@@ -89,7 +89,7 @@ function boundedPieces(text: string, start: number, end: number, lang: string): 
     if (isChinese) cut = lastMatchEnd(text, pieceStart, limit, CHINESE_CLAUSE_END);
     if (cut <= pieceStart) cut = lastSentenceEnd(text, pieceStart, limit);
     if (cut <= pieceStart) cut = lastWhitespace(text, pieceStart, limit);
-    if (cut <= pieceStart) cut = limit - (isLowSurrogate(text.charCodeAt(limit)) ? 1 : 0);
+    if (cut <= pieceStart) cut = wordBoundaryNear(text, pieceStart, limit, end);
     pieces.push({ start: pieceStart, end: cut });
     pieceStart = cut;
   }
@@ -97,8 +97,18 @@ function boundedPieces(text: string, start: number, end: number, lang: string): 
   return pieces;
 }
 
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
+const BREAK_CHAR = /[\s\p{P}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
+
+/** Whether `index` is between two words: a space, a CJK character or a punctuation mark on either side. */
+export function isWordBoundary(text: string, index: number): boolean {
+  return (index > 0 && BREAK_CHAR.test(text[index - 1])) || (index < text.length && BREAK_CHAR.test(text[index]));
+}
+
+/** The last word boundary before `limit` (after `start`), else the first after it (a very long word), else `end`. */
+function wordBoundaryNear(text: string, start: number, limit: number, end: number): number {
+  for (let i = limit; i > start; i--) if (isWordBoundary(text, i)) return i;
+  for (let i = limit + 1; i < end; i++) if (isWordBoundary(text, i)) return i;
+  return end;
 }
 
 function lastMatchEnd(text: string, start: number, limit: number, pattern: RegExp): number {
