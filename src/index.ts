@@ -42,6 +42,7 @@ export {
   DEFAULT_BREAKPOINT_PERCENTILE,
   DEFAULT_CHUNK_OPTIONS,
   embeddingText,
+  MAX_CHARS_PER_TOKEN,
   MAX_CONTEXT_TOKENS,
 } from './chunk/index.js';
 export type { ChunkDocumentOptions, ChunkOptions, ChunkStrategy, SemanticChunkOptions } from './chunk/index.js';
