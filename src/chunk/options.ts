@@ -1,6 +1,6 @@
 /**
  * Chunking options and their defaults, in one place. The defaults were tuned on the evaluation
- * set (`npm run eval`): see the figures in the chunker's documentation.
+ * set (`npm run eval`): see the figures at {@link DEFAULT_CHUNK_OPTIONS}.
  */
 import { RagError } from '../errors.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
@@ -32,7 +32,19 @@ export interface ChunkOptions {
 }
 
 /**
- * The default chunking options.
+ * The default chunking options. Measured with `npm run eval` on `../shared/eval` (76 documents,
+ * 398 questions, real BGE tokenizers), the share of questions whose evidence lies whole in one
+ * chunk, and the mean chunk size:
+ *
+ * | maxTokens | overlap | evidence in one chunk (en / zh) | mean tokens (en / zh) |
+ * | --- | --- | --- | --- |
+ * | 128 | 64 | 0.998 (1.000 / 0.994) | 102 / 105 |
+ * | 192 | 64 | 1.000 | 148 / 158 |
+ * | **256** | **64** | **1.000** | **192 / 214** |
+ * | 384 | 64 | 1.000 | 274 / 313 |
+ *
+ * Without overlap, 256 still keeps every evidence span whole (sentences are never cut); 128 and
+ * 192 lose a few Chinese ones. 256 leaves room for two chunks in a 512-token context.
  *
  * @example
  * chunkDocument(doc, { counter, ...DEFAULT_CHUNK_OPTIONS, maxTokens: 200 })
