@@ -217,7 +217,8 @@ class Packer {
     const runs: Span[] = [];
     let position = span.start;
     while (position < span.end) {
-      const rest = text.slice(position, span.end);
+      // No run may pass the window's length in characters, so no counter needs to read further.
+      const rest = text.slice(position, Math.min(span.end, position + budget * MAX_CHARS_PER_TOKEN + 1));
       let cut = counter.offsetAtTokens(rest, this.wordRun);
       if (cut === 0) cut = counter.offsetAtTokens(rest, budget);
       if (cut === 0) cut = hardCut(rest, budget, counter);
