@@ -7,7 +7,7 @@
  * Counts tokens of one model's tokenizer, special tokens excluded.
  *
  * @example
- * const counter = createTokenCounter(tokenizerJson, { id: 'bge-small-en-v1.5' })
+ * const counter = createWordPieceCounter(tokenizerJson, { id: 'bge-small-en-v1.5' })
  * counter.countTokens('Hello, world!') // 4
  * counter.offsetAtTokens('one two three', 2) // 7: 'one two' holds 2 tokens
  */

@@ -68,7 +68,7 @@ export function wordPieceUnsupportedReason(json: TokenizerJson): string | null {
  * @example
  * const json = await (await fetch('/models/bge-small-en-v1.5/tokenizer.json')).json()
  * const counter = createWordPieceCounter(json, { id: 'bge-small-en-v1.5' })
- * counter.countTokens('Koalas sleep most of the day.') // 8
+ * counter.countTokens('Koalas sleep most of the day.') // 9
  */
 export function createWordPieceCounter(json: TokenizerJson, options: WordPieceCounterOptions = {}): TokenCounter {
   const reason = wordPieceUnsupportedReason(json);

@@ -103,9 +103,12 @@ class PieceTrie implements WordPieceVocabulary {
 export function wordPieceVocabulary(json: TokenizerJson): WordPieceVocabulary {
   const model = json.model as { vocab: Record<string, number>; continuing_subword_prefix?: string; max_input_chars_per_word?: number };
   const prefix = model.continuing_subword_prefix ?? '##';
-  const tokens = [...Object.keys(model.vocab), ...(json.added_tokens ?? []).map((token) => token.content)];
-  const totalLength = tokens.reduce((sum, token) => sum + token.length, 0);
-  const trie = new PieceTrie(model.max_input_chars_per_word ?? 100, totalLength * 2);
+  const tokens = Object.keys(model.vocab);
+  for (const token of json.added_tokens ?? []) tokens.push(token.content);
+  let totalLength = 0;
+  for (const token of tokens) totalLength += token.length;
+  // Shared prefixes make the edges fewer than the characters; the table grows if needed.
+  const trie = new PieceTrie(model.max_input_chars_per_word ?? 100, totalLength / 2);
   for (const token of tokens) {
     if (token.length === 0) continue;
     trie.add(trie.initialRoot, token);
