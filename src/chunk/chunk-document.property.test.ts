@@ -89,6 +89,9 @@ function sectionSpans(doc: ParsedDocument): Array<[number, number]> {
     spans[spans.length - 1][1] = block.end;
     if (block.kind !== 'heading') hasBody = true;
   }
+  // A lead without a heading may join the section after it.
+  const lead = doc.blocks.find((block) => doc.text.slice(block.start, block.end).trim() !== '');
+  if (lead !== undefined && lead.kind !== 'heading' && spans.length > 1) spans.push([spans[0][0], spans[1][1]]);
   return spans;
 }
 

@@ -82,6 +82,22 @@ describe('chunkDocument', () => {
     expect(chunks[1].headingPath).toEqual(['Koala', 'Sleep']);
   });
 
+  it('joins a small lead without heading to the first section', () => {
+    const doc = makeDocument([
+      ['paragraph', 'Chapter 3. Choosing a distribution'],
+      ['heading', 'Which distribution is better for me?', { anchor: 'which' }],
+      ['paragraph', 'Stable, unless you need newer software.', { anchor: 'which' }],
+      ['heading', 'What about testing?', { anchor: 'testing' }],
+      ['paragraph', 'Testing gets newer packages first.', { anchor: 'testing' }],
+    ]);
+    const chunks = chunkDocument(doc, { counter: en, minTokens: 20 });
+    expect(chunks.map((chunk) => [chunk.start, chunk.context, chunk.anchor])).toEqual([
+      [0, 'Koala › Which distribution is better for me?', 'which'],
+      [doc.blocks[3].start, 'Koala › What about testing?', 'testing'],
+    ]);
+    expect(chunkDocument(doc, { counter: en, minTokens: 0 })).toHaveLength(3);
+  });
+
   it('merges small paragraphs and cuts between paragraphs when they fill a window', () => {
     const doc = makeDocument(Array.from({ length: 12 }, (_, i): Part => ['paragraph', paragraph(i * 3, 3)]));
     const chunks = chunkDocument(doc, { counter: en, maxTokens: 128, overlapTokens: 0, minTokens: 0 });

@@ -7,7 +7,7 @@ import type { Chunk, ParsedDocument } from '../types.js';
 import { buildContext, textBudget } from './context.js';
 import { type ChunkDocumentOptions, type ResolvedChunkOptions, resolveChunkOptions } from './options.js';
 import { hardCut, type PackBlock, type PackedChunk, packSection, unitSize } from './packer.js';
-import { documentSections, type Section } from './sections.js';
+import { documentSections, joinSmallLead, type Section } from './sections.js';
 import { pushTrimmed, type Span } from './sentences.js';
 
 /**
@@ -26,7 +26,7 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkDocumentOptions
     throw new RagError('INVALID_ARGUMENT', "strategy 'semantic' embeds sentences and is async: call chunkDocumentSemantic().");
   }
   const chunks: Chunk[] = [];
-  for (const section of documentSections(doc)) {
+  for (const section of resolvedSections(doc, resolved)) {
     const { context, budget } = sectionContext(doc, section, resolved);
     const blocks = packBlocks(doc.text, section, resolved);
     const packed = packSection(blocks, {
@@ -42,6 +42,13 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkDocumentOptions
     }
   }
   return chunks;
+}
+
+/** The document's sections, a small heading-less lead joined to the first one. */
+export function resolvedSections(doc: ParsedDocument, options: ResolvedChunkOptions): Section[] {
+  const weigh = (section: Section) =>
+    section.blocks.reduce((sum, item) => sum + options.counter.countTokens(doc.text.slice(item.start, item.end)), 0);
+  return joinSmallLead(documentSections(doc), weigh, options.minTokens);
 }
 
 /** The section's context prefix and the text budget left beside it. */

@@ -44,6 +44,20 @@ export function documentSections(doc: ParsedDocument): Section[] {
   return sections;
 }
 
+/**
+ * Joins a lead without any heading (a page header, a byline) to the section after it when the
+ * lead weighs less than `minTokens`: alone it would make a chunk too small to be of use.
+ *
+ * @example
+ * joinSmallLead(documentSections(doc), (section) => tokensOf(section), 48)
+ */
+export function joinSmallLead(sections: Section[], weigh: (section: Section) => number, minTokens: number): Section[] {
+  if (sections.length < 2) return sections;
+  const [lead, next, ...rest] = sections;
+  if (lead.blocks.some((item) => item.block.kind === 'heading') || weigh(lead) >= minTokens) return sections;
+  return [{ ...next, blocks: [...lead.blocks, ...next.blocks] }, ...rest];
+}
+
 function section(blocks: TrimmedBlock[]): Section {
   const body = blocks.find((item) => item.block.kind !== 'heading') ?? blocks[blocks.length - 1];
   const headings = blocks.filter((item) => item.block.kind === 'heading');

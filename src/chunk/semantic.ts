@@ -5,10 +5,10 @@
  */
 import { RagError, throwIfAborted } from '../errors.js';
 import type { Chunk, ParsedDocument, TaskOptions } from '../types.js';
-import { exactWindows, packBlocks, sectionContext, toChunk } from './chunk-document.js';
+import { exactWindows, packBlocks, resolvedSections, sectionContext, toChunk } from './chunk-document.js';
 import { type ChunkDocumentOptions, resolveChunkOptions } from './options.js';
 import { packSection } from './packer.js';
-import { documentSections, type Section, type TrimmedBlock } from './sections.js';
+import type { Section, TrimmedBlock } from './sections.js';
 import { pushTrimmed, type Span, sentenceSpans } from './sentences.js';
 
 /** Options of {@link chunkDocumentSemantic}. */
@@ -54,7 +54,7 @@ export async function chunkDocumentSemantic(doc: ParsedDocument, options: Semant
     throw new RagError('INVALID_ARGUMENT', `batchSize must be a positive integer; got ${batchSize}.`);
   }
   const { text } = doc;
-  const sections = documentSections(doc);
+  const sections = resolvedSections(doc, resolved);
   const sentencesBySection = sections.map((section) => sectionSentences(text, section, doc.lang));
   const allSentences = sentencesBySection.flat();
   const vectors: Float32Array[] = [];
