@@ -38,7 +38,9 @@ export async function loadTokenCounter(options: LoadTokenCounterOptions): Promis
   if (typeof tokenizerJson !== 'object' || tokenizerJson === null || typeof tokenizerJson.model !== 'object') {
     throw new RagError('INVALID_ARGUMENT', 'loadTokenCounter needs the parsed tokenizer.json object (with a "model" field).');
   }
-  if (hasFastTokenCounter(tokenizerJson)) {
+  // Settings of tokenizer_config.json that change the text before the tokenizer.json pipeline sees it.
+  const hasConfigRewrites = tokenizerConfig?.remove_space === true || tokenizerConfig?.do_lowercase_and_remove_accent === true;
+  if (hasFastTokenCounter(tokenizerJson) && !hasConfigRewrites) {
     return createWordPieceCounter(tokenizerJson, { ...rest, config: tokenizerConfig });
   }
   let tokenizer: EncodingTokenizer;
