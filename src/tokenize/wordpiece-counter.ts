@@ -170,13 +170,18 @@ class WordPieceCounter implements TokenCounter {
         const cls = ASCII_CLASS[c];
         if (cls === ASCII_WORD) {
           if (this.segStart < 0) this.segStart = i;
-          if (!this.isComplex) {
-            if (this.wordStart < 0) {
-              this.wordStart = i;
-              this.wordHash = WORD_HASH_SEED;
-            }
-            this.wordHash = hashStep(this.wordHash, fold && c <= 90 && c >= 65 ? c + 32 : c);
+          if (this.isComplex) continue;
+          // The hot path: read the whole run of letters and digits here, hashing it on the way.
+          let hash = WORD_HASH_SEED;
+          let j = i;
+          for (; j < n; j++) {
+            const d = text.charCodeAt(j);
+            if (d >= 128 || ASCII_CLASS[d] !== ASCII_WORD) break;
+            hash = hashStep(hash, fold && d <= 90 && d >= 65 ? d + 32 : d);
           }
+          this.wordStart = i;
+          this.wordHash = hash;
+          i = j - 1;
         } else if (cls === ASCII_SPACE) {
           this.endSegment(i);
         } else if (cls === ASCII_PUNCT) {
