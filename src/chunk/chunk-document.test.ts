@@ -6,9 +6,10 @@ import { createWordPieceCounter, type TokenCounter, type TokenizerJson } from '.
 import type { Block, BlockKind, ParsedDocument } from '../types.js';
 import { chunkDocument, DEFAULT_CHUNK_OPTIONS, embeddingText } from './index.js';
 import { MAX_CHARS_PER_TOKEN } from './options.js';
+import { SHARED_TOKENIZERS_DIR } from '../../test/shared-data.js';
 
 function counterFor(model: string): TokenCounter {
-  const path = `/work/shared/tokenizers/${model}/tokenizer.json`;
+  const path = `${SHARED_TOKENIZERS_DIR}/${model}/tokenizer.json`;
   if (!existsSync(path)) return createEstimatedCounter();
   return createWordPieceCounter(JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson, { id: model });
 }

@@ -6,9 +6,10 @@ import { createWordPieceCounter, type TokenCounter, type TokenizerJson } from '.
 import type { ParsedDocument } from '../types.js';
 import { chunkDocument, chunkDocumentSemantic } from './index.js';
 import { percentileOf } from './semantic.js';
+import { SHARED_TOKENIZERS_DIR } from '../../test/shared-data.js';
 
 function counterFor(model: string): TokenCounter {
-  const path = `/work/shared/tokenizers/${model}/tokenizer.json`;
+  const path = `${SHARED_TOKENIZERS_DIR}/${model}/tokenizer.json`;
   if (!existsSync(path)) return createEstimatedCounter();
   return createWordPieceCounter(JSON.parse(readFileSync(path, 'utf8')) as TokenizerJson, { id: model });
 }

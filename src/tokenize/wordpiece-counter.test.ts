@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isRagError } from '../errors.js';
 import type { TokenCounter, TokenizerJson } from './index.js';
 import { createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './index.js';
+import { SHARED_TOKENIZERS_DIR } from '../../test/shared-data.js';
 
-const TOKENIZERS = '/work/shared/tokenizers';
+const TOKENIZERS = SHARED_TOKENIZERS_DIR;
 /** Whitespace the BERT normaliser keeps as a separator (it deletes vertical tabs, form feeds and U+FEFF). */
 const SEPARATORS = '\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const MODELS = ['bge-small-en-v1.5', 'bge-small-zh-v1.5'] as const;
