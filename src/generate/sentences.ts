@@ -1,0 +1,111 @@
+/**
+ * Sentences and content terms for the answer stage: sentence spans of a text (Chinese too), and
+ * the terms of a text that carry its meaning (the lexical index's tokenizer, less function words
+ * and question words), so overlap between a question, an answer and a source can be measured.
+ */
+import { sentenceSpans } from '../chunk/sentences.js';
+import { createTokenizer, type Tokenizer } from '../lexical/tokenizer.js';
+
+/** A sentence of a text: `text === source.slice(start, end)`. */
+export interface Sentence {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Whether a text is mostly Chinese (Han characters among its letters), to pick a segmenter locale. */
+export function isChineseText(text: string): boolean {
+  let han = 0;
+  let letters = 0;
+  for (const char of text.slice(0, 2000)) {
+    if (HAN.test(char)) han++;
+    else if (/\p{L}/u.test(char)) letters++;
+  }
+  // One Han character carries about as much as a whole word: count letters in words of ~5.
+  return han > 0 && han >= letters / 5;
+}
+
+/**
+ * Splits a text into sentences (lines first, then `Intl.Segmenter`, bounded lengths), with their
+ * offsets in the text.
+ *
+ * @example
+ * splitSentences('Koalas sleep. They eat leaves.') // [{ text: 'Koalas sleep.', start: 0, end: 13 }, …]
+ * splitSentences('考拉睡觉。它们吃叶子。').length // 2
+ */
+export function splitSentences(text: string, lang?: string): Sentence[] {
+  const locale = lang ?? (isChineseText(text) ? 'zh' : 'en');
+  return sentenceSpans(text, 0, text.length, locale, false).map((span) => ({ text: text.slice(span.start, span.end), ...span }));
+}
+
+/**
+ * English function words and question words (after the tokenizer's lower-casing and plural
+ * stemming: `does` → `doe`); they say how a question is asked, not what it is about.
+ */
+const ENGLISH_FUNCTION_WORDS = new Set(
+  (
+    'a an and are as at be been but by can could did do doe does for from had has have he her his how i if in into is it its ' +
+    'many may me much my no not of on or our she should so such than that the their them then there these they this those ' +
+    'to us wa was we were what when where which who whom whose why will with would you your'
+  ).split(' '),
+);
+
+/** Chinese question words and particles (simplified and traditional) that evidence does not repeat. */
+const CHINESE_FUNCTION_WORDS = new Set(
+  (
+    '什么 什麼 甚麼 哪一 哪个 哪個 哪些 哪里 哪裡 哪位 哪儿 多少 几个 幾個 何处 何處 何年 何时 何時 为何 為何 为什么 為什麼 为什 為什 ' +
+    '如何 怎样 怎樣 怎么 怎麼 是否 是什 的是 是不 不是 有没 有沒 没有 沒有 可以 请问 請問'
+  ).split(' '),
+);
+
+let sharedTokenizer: Tokenizer | undefined;
+
+/** The lexical index's tokenizer with its defaults (shared, created on first use). */
+export function defaultTokenizer(): Tokenizer {
+  sharedTokenizer ??= createTokenizer();
+  return sharedTokenizer;
+}
+
+/** Whether a term carries content: not a function or question word, and no lone Han character. */
+export function isContentTerm(term: string): boolean {
+  if (HAN.test(term)) return Array.from(term).length >= 2 && !CHINESE_FUNCTION_WORDS.has(term);
+  return !ENGLISH_FUNCTION_WORDS.has(term);
+}
+
+/**
+ * The distinct content terms of a question (or any text read as a query): Chinese words and the
+ * bigrams inside them, English words stemmed, less function and question words.
+ *
+ * @example
+ * queryContentTerms('How long do koalas sleep?') // ['long', 'koala', 'sleep']
+ */
+export function queryContentTerms(text: string, tokenizer: Tokenizer = defaultTokenizer()): string[] {
+  return [...new Set(tokenizer.query(text).terms)].filter(isContentTerm);
+}
+
+/**
+ * The distinct content terms of a passage, as a set (for overlap tests).
+ *
+ * @example
+ * textContentTerms('Koalas sleep 20 hours.').has('koala') // true
+ */
+export function textContentTerms(text: string, tokenizer: Tokenizer = defaultTokenizer()): Set<string> {
+  const terms = new Set<string>();
+  for (const term of tokenizer(text)) if (isContentTerm(term)) terms.add(term);
+  return terms;
+}
+
+/**
+ * Share of `terms` found in `inText`, in [0, 1]; 0 when there are no terms.
+ *
+ * @example
+ * termOverlap(['koala', 'sleep'], textContentTerms('Koalas eat leaves.')) // 0.5
+ */
+export function termOverlap(terms: readonly string[], inText: ReadonlySet<string>): number {
+  if (terms.length === 0) return 0;
+  let found = 0;
+  for (const term of terms) if (inText.has(term)) found++;
+  return found / terms.length;
+}
