@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureRuntime } from '../embed/runtime.js';
+import { isRagError } from '../errors.js';
+import type { Progress } from '../types.js';
+import { TRANSFORMERS_LLM_PRESETS } from './llm-presets.js';
+import { createTransformersGenerator, type TransformersGenerator } from './transformers-generator.js';
+import type { AnswerRequest, ChatMessage } from './types.js';
+import type { BuildMessages } from './webllm-messages.js';
+
+const models = resolve(import.meta.dirname, '../../test/fixtures/models');
+
+// A minimal prompt for these tests; the real one is prompt.ts's.
+const buildMessages: BuildMessages = (request) => [
+  { role: 'system', content: 'Answer from the sources.' },
+  { role: 'user', content: `${request.sources.map((s) => `[${s.n}] ${s.text}`).join('\n')}\n\n${request.question}` },
+];
+
+const request = (extra: Partial<AnswerRequest> = {}): AnswerRequest => ({
+  question: 'Where do koalas sleep?',
+  sources: [{ n: 1, chunkId: 'c1', docId: 'd1', title: 'Koalas', text: 'Koalas sleep in trees.', start: 0, end: 22 }],
+  ...extra,
+});
+
+async function collect(stream: AsyncIterable<string>): Promise<string[]> {
+  const pieces: string[] = [];
+  for await (const piece of stream) pieces.push(piece);
+  return pieces;
+}
+
+describe('transformers.js generator with the tiny GPT-2', () => {
+  let generator: TransformersGenerator;
+  const download: Progress[] = [];
+  beforeAll(async () => {
+    configureRuntime({ modelBaseUrl: models, allowRemoteModels: false });
+    generator = createTransformersGenerator({ model: 'tiny-gpt2', dtype: 'fp32', buildMessages });
+    await generator.load({ onProgress: (report) => download.push(report) });
+  });
+  afterAll(() => generator?.dispose());
+
+  it('has a frozen preset with an onnx-community id', () => {
+    expect(Object.isFrozen(TRANSFORMERS_LLM_PRESETS)).toBe(true);
+    expect(TRANSFORMERS_LLM_PRESETS['qwen2.5-0.5b-onnx'].id).toMatch(/^onnx-community\/Qwen2\.5-0\.5B-Instruct$/);
+  });
+
+  it('reports the model and its context window, and download progress in bytes', () => {
+    expect(generator.kind).toBe('transformers');
+    expect(generator.modelId).toBe('tiny-gpt2');
+    expect(generator.contextWindow).toBe(1024);
+    expect(download.some((p) => p.stage === 'download' && p.unit === 'bytes' && p.item?.includes('model.onnx'))).toBe(true);
+  });
+
+  it('counts tokens with its own tokenizer', () => {
+    expect(generator.countTokens('')).toBe(0);
+    const count = generator.countTokens('koalas sleep in trees');
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThanOrEqual('koalas sleep in trees'.length);
+  });
+
+  it('streams several deltas and stops at the answer budget', async () => {
+    const pieces = await collect(generator.answer(request({ maxAnswerTokens: 12 })));
+    expect(pieces.length).toBeGreaterThan(1);
+    // The model never emits its end token, so it writes exactly the budget.
+    const text = pieces.join('');
+    expect(generator.countTokens(text)).toBeGreaterThanOrEqual(10);
+    expect(generator.countTokens(text)).toBeLessThanOrEqual(14);
+  });
+
+  it('applies the chat template and generates the same greedy text for the same prompt', async () => {
+    const messages: ChatMessage[] = [{ role: 'user', content: 'hello there' }];
+    const first = (await collect(generator.complete(messages, { maxTokens: 8 }))).join('');
+    const again = (await collect(generator.complete(messages, { maxTokens: 8 }))).join('');
+    expect(again).toBe(first);
+    // The template changes the input, so a different role changes the continuation.
+    const asSystem = (await collect(generator.complete([{ role: 'system', content: 'hello there' }], { maxTokens: 8 }))).join('');
+    expect(asSystem).not.toBe(first);
+  });
+
+  it('stops early with ABORTED when the signal fires mid-stream', async () => {
+    const controller = new AbortController();
+    const pieces: string[] = [];
+    let caught: unknown;
+    try {
+      for await (const piece of generator.answer(request({ maxAnswerTokens: 200, signal: controller.signal }))) {
+        pieces.push(piece);
+        if (pieces.length === 2) controller.abort();
+      }
+    } catch (error) {
+      caught = error;
+    }
+    expect(isRagError(caught, 'ABORTED')).toBe(true);
+    expect(pieces.length).toBe(2);
+    // The model stopped too: the next call runs at once and fully.
+    const next = await collect(generator.answer(request({ maxAnswerTokens: 6 })));
+    expect(next.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an already-aborted signal before generating', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(collect(generator.answer(request({ signal: controller.signal })))).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('stops the model when the consumer leaves early', async () => {
+    for await (const _ of generator.complete([{ role: 'user', content: 'hi' }], { maxTokens: 300 })) break;
+    const started = performance.now();
+    await collect(generator.complete([{ role: 'user', content: 'hi' }], { maxTokens: 4 }));
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('transformers.js generator load errors', () => {
+  it('fails with MODEL_LOAD_FAILED and says where it looked', async () => {
+    configureRuntime({ modelBaseUrl: models, allowRemoteModels: false });
+    const generator = createTransformersGenerator({ model: 'no-such-model', dtype: 'fp32' });
+    const error = await generator.load().catch((caught: unknown) => caught);
+    expect(isRagError(error, 'MODEL_LOAD_FAILED')).toBe(true);
+    expect(String((error as Error).message)).toMatch(/no-such-model.*model base URL/);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * What the LLM generators (web-llm and transformers.js) share: turning an {@link AnswerRequest}
+ * into chat messages that fit the model's context window, and the answer-length default.
+ */
+import { RagError } from '../errors.js';
+import type { AnswerRequest, ChatMessage } from './types.js';
+
+/** Most answer tokens when a request names none. */
+export const DEFAULT_MAX_ANSWER_TOKENS = 512;
+
+/** The model facts a prompt is budgeted with. */
+export interface PromptBudget {
+  /** Tokens of prompt plus answer the model reads. */
+  contextWindow: number;
+  /** Tokens kept free for the answer. */
+  maxAnswerTokens: number;
+  /** Tokens of a text in the model's tokenizer. */
+  countTokens: (text: string) => number;
+}
+
+/**
+ * Builds the chat messages of a grounded answer. The default is the project's context-only prompt
+ * (`buildPrompt` of `prompt.ts`); tests and custom prompts pass their own.
+ *
+ * @example
+ * const build: BuildMessages = (request) => [{ role: 'user', content: request.question }]
+ */
+export type BuildMessages = (request: AnswerRequest, budget: PromptBudget) => ChatMessage[] | Promise<ChatMessage[]>;
+
+interface PromptModule {
+  buildPrompt(input: {
+    question: string;
+    sources: AnswerRequest['sources'];
+    history?: ChatMessage[];
+    lang?: string;
+    contextWindow: number;
+    maxAnswerTokens: number;
+    countTokens: (text: string) => number;
+  }): { messages: ChatMessage[] };
+}
+
+// Loaded on first use: the prompt module is only needed once an LLM answers.
+const PROMPT_MODULE = './prompt.js';
+
+/** The default {@link BuildMessages}: the context-only prompt with numbered sources. */
+export const buildAnswerMessages: BuildMessages = async (request, budget) => {
+  const { buildPrompt } = (await import(/* @vite-ignore */ PROMPT_MODULE)) as PromptModule;
+  return buildPrompt({
+    question: request.question,
+    sources: request.sources,
+    history: request.history,
+    lang: request.lang,
+    contextWindow: budget.contextWindow,
+    maxAnswerTokens: budget.maxAnswerTokens,
+    countTokens: budget.countTokens,
+  }).messages;
+};
+
+/**
+ * The answer budget of a request: its `maxAnswerTokens` or the default, at most a quarter of
+ * the context window so sources keep room.
+ */
+export function answerTokens(request: { maxAnswerTokens?: number }, fallback: number, contextWindow: number): number {
+  const wanted = request.maxAnswerTokens ?? fallback;
+  if (!Number.isInteger(wanted) || wanted < 1) {
+    throw new RagError('INVALID_ARGUMENT', `maxAnswerTokens must be a positive integer, got ${wanted}.`);
+  }
+  return Math.min(wanted, Math.max(1, Math.floor(contextWindow / 4)));
+}
+
+/** The error a cancelled generation ends with. */
+export function abortedError(signal: AbortSignal): RagError {
+  return new RagError('ABORTED', 'The answer was cancelled.', { cause: signal.reason });
+}
