@@ -1,0 +1,89 @@
+/**
+ * Builds the script-tag widget:
+ *
+ *   npm run build:widget [-- --out <folder>]
+ *
+ * - `inpage-rag.widget.js`: one IIFE with the `<rag-chat>` UI and the small client (what a page loads);
+ * - `inpage-rag.worker.js` + `widget-chunks/`: the engine worker, loaded only when the panel opens;
+ * - `ort/`: onnxruntime-web's runtime files, served next to them (never from a CDN).
+ *
+ * Serve the folder as it is and point a `<script>` at `inpage-rag.widget.js`.
+ */
+import { fileURLToPath } from 'node:url';
+import { build, type InlineConfig } from 'vite';
+import { selfHostedAssets } from './vite/self-hosted-assets.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Options of {@link buildWidget}. */
+export interface BuildWidgetOptions {
+  /** Output folder. Default `dist`. */
+  outDir?: string;
+  /** Also build the lazily loaded engine (worker, chunks, runtime files). Default true. */
+  engine?: boolean;
+  logLevel?: InlineConfig['logLevel'];
+}
+
+/** The script-tag file's name. */
+export const WIDGET_FILE = 'inpage-rag.widget.js';
+
+/**
+ * Builds the widget files into `outDir`.
+ *
+ * @example
+ * await buildWidget({ outDir: 'test-results/widget-dist' })
+ */
+export async function buildWidget(options: BuildWidgetOptions = {}): Promise<{ outDir: string }> {
+  const outDir = options.outDir ?? `${ROOT}dist`;
+  const logLevel = options.logLevel ?? 'warn';
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      copyPublicDir: false,
+      lib: { entry: `${ROOT}src/widget/script-tag.ts`, formats: ['iife'], name: 'InpageRagWidget', fileName: () => WIDGET_FILE },
+    },
+  });
+  if (options.engine === false) return { outDir };
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel,
+    // The runtime's `.wasm` is served as a file (wasmPaths), never inlined into a bundle.
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'production'] },
+    worker: { format: 'es' },
+    plugins: [selfHostedAssets()],
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      copyPublicDir: false,
+      modulePreload: false,
+      rollupOptions: {
+        input: { worker: `${ROOT}src/widget/engine.worker.ts` },
+        preserveEntrySignatures: 'strict',
+        output: {
+          format: 'es',
+          entryFileNames: 'inpage-rag.worker.js',
+          chunkFileNames: 'widget-chunks/[name]-[hash].js',
+          assetFileNames: 'widget-chunks/[name]-[hash][extname]',
+        },
+      },
+    },
+  });
+  return { outDir };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const outIndex = process.argv.indexOf('--out');
+  const outDir = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
+  const started = Date.now();
+  const { outDir: written } = await buildWidget({ outDir, logLevel: 'info' });
+  process.stderr.write(`widget built into ${written} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
