@@ -37,8 +37,21 @@ export function isChineseText(text: string): boolean {
  */
 export function splitSentences(text: string, lang?: string): Sentence[] {
   const locale = lang ?? (isChineseText(text) ? 'zh' : 'en');
-  return sentenceSpans(text, 0, text.length, locale, false).map((span) => ({ text: text.slice(span.start, span.end), ...span }));
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const span of sentenceSpans(text, 0, text.length, locale, false)) {
+    const previous = spans[spans.length - 1];
+    // Very long lines reach the segmenter in pieces cut at spaces: join a piece that ends no
+    // sentence to the next one on the same line, so nothing is cut mid-sentence.
+    if (previous && !ENDS_SENTENCE.test(text.slice(previous.start, previous.end)) && !text.slice(previous.end, span.start).includes('\n')) {
+      previous.end = span.end;
+    } else {
+      spans.push({ ...span });
+    }
+  }
+  return spans.map((span) => ({ text: text.slice(span.start, span.end), ...span }));
 }
+
+const ENDS_SENTENCE = /\p{Sentence_Terminal}[\p{Pe}\p{Pf}"']*$/u;
 
 /**
  * English function words and question words (after the tokenizer's lower-casing and plural
