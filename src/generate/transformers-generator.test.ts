@@ -6,7 +6,7 @@ import type { Progress } from '../types.js';
 import { TRANSFORMERS_LLM_PRESETS } from './llm-presets.js';
 import { createTransformersGenerator, type TransformersGenerator } from './transformers-generator.js';
 import type { AnswerRequest, ChatMessage } from './types.js';
-import type { BuildMessages } from './webllm-messages.js';
+import { type BuildMessages, buildAnswerMessages } from './webllm-messages.js';
 
 const models = resolve(import.meta.dirname, '../../test/fixtures/models');
 
@@ -116,5 +116,37 @@ describe('transformers.js generator load errors', () => {
     const error = await generator.load().catch((caught: unknown) => caught);
     expect(isRagError(error, 'MODEL_LOAD_FAILED')).toBe(true);
     expect(String((error as Error).message)).toMatch(/no-such-model.*model base URL/);
+  });
+});
+
+describe('transformers.js generator with the context-only prompt', () => {
+  it('answers from many long sources within the model window', async () => {
+    configureRuntime({ modelBaseUrl: models, allowRemoteModels: false });
+    let sent: ChatMessage[] = [];
+    const generator = createTransformersGenerator({
+      model: 'tiny-gpt2',
+      dtype: 'fp32',
+      buildMessages: async (input, budget) => {
+        sent = await buildAnswerMessages(input, budget);
+        return sent;
+      },
+    });
+    await generator.load();
+    const text = 'Koalas sleep in eucalyptus trees for most of the day. '.repeat(40);
+    const sources = Array.from({ length: 12 }, (_, index) => ({
+      n: index + 1,
+      chunkId: `c${index}`,
+      docId: 'd',
+      title: `Part ${index + 1}`,
+      text,
+      start: 0,
+      end: text.length,
+    }));
+    const pieces = await collect(generator.answer({ question: 'Where do koalas sleep?', sources, maxAnswerTokens: 8 }));
+    expect(pieces.length).toBeGreaterThan(0);
+    const promptTokens = sent.reduce((sum, message) => sum + generator.countTokens(message.content) + 8, 0);
+    expect(promptTokens).toBeLessThanOrEqual(generator.contextWindow - 8);
+    expect(sent.at(-1)?.content).toContain('Where do koalas sleep?');
+    await generator.dispose();
   });
 });

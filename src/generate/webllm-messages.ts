@@ -3,6 +3,7 @@
  * into chat messages that fit the model's context window, and the answer-length default.
  */
 import { RagError } from '../errors.js';
+import { buildPrompt } from './prompt.js';
 import type { AnswerRequest, ChatMessage } from './types.js';
 
 /** Most answer tokens when a request names none. */
@@ -27,25 +28,9 @@ export interface PromptBudget {
  */
 export type BuildMessages = (request: AnswerRequest, budget: PromptBudget) => ChatMessage[] | Promise<ChatMessage[]>;
 
-interface PromptModule {
-  buildPrompt(input: {
-    question: string;
-    sources: AnswerRequest['sources'];
-    history?: ChatMessage[];
-    lang?: string;
-    contextWindow: number;
-    maxAnswerTokens: number;
-    countTokens: (text: string) => number;
-  }): { messages: ChatMessage[] };
-}
-
-// Loaded on first use: the prompt module is only needed once an LLM answers.
-const PROMPT_MODULE = './prompt.js';
-
 /** The default {@link BuildMessages}: the context-only prompt with numbered sources. */
-export const buildAnswerMessages: BuildMessages = async (request, budget) => {
-  const { buildPrompt } = (await import(/* @vite-ignore */ PROMPT_MODULE)) as PromptModule;
-  return buildPrompt({
+export const buildAnswerMessages: BuildMessages = (request, budget) =>
+  buildPrompt({
     question: request.question,
     sources: request.sources,
     history: request.history,
@@ -54,7 +39,6 @@ export const buildAnswerMessages: BuildMessages = async (request, budget) => {
     maxAnswerTokens: budget.maxAnswerTokens,
     countTokens: budget.countTokens,
   }).messages;
-};
 
 /**
  * The answer budget of a request: its `maxAnswerTokens` or the default, at most a quarter of
