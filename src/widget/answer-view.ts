@@ -32,7 +32,7 @@ export class AnswerView {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
   private text = '';
-  private scheduled = false;
+  private frame = 0;
 
   constructor(
     private readonly strings: WidgetStrings,
@@ -45,10 +45,9 @@ export class AnswerView {
   /** Appends streamed text; renders at most once per frame. */
   appendToken(text: string): void {
     this.text += text;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
       this.render(this.text, new Map());
     });
   }
@@ -113,6 +112,8 @@ export class AnswerView {
   }
 
   private render(text: string, citations: Map<number, Citation>): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
     const fragment = renderMarkdown(text);
     linkCitations(fragment, (n) => {
       const citation = citations.get(n);
@@ -125,6 +126,8 @@ export class AnswerView {
   }
 
   private settle(withActions: boolean): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
     this.element.setAttribute('aria-busy', 'false');
     if (!withActions) return;
     const copy = h('button', { type: 'button' }, this.strings.copy);

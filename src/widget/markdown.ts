@@ -1,6 +1,6 @@
 /**
  * Answers are Markdown written by a model from document text, so both are untrusted: marked turns
- * them into HTML, DOMPurify keeps a short allow-list of tags and attributes (no images, no
+ * them into HTML (raw HTML in them stays visible text), DOMPurify keeps a short allow-list of tags and attributes (no images, no
  * scripts, no event handlers, no `javascript:` links), and `[n]` markers become citation chips
  * built with DOM calls.
  */
@@ -14,7 +14,13 @@ const ALLOWED_TAGS = [
 const ALLOWED_ATTR = ['href', 'title'];
 const SAFE_URL = /^(?:https?:|mailto:|#|\/(?!\/)|\.{0,2}\/)/i;
 
-const marked = new Marked({ async: false, gfm: true, breaks: false });
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+// Raw HTML in the Markdown is shown as the text it is (a page about HTML keeps its tags visible);
+// DOMPurify below is the second wall.
+const marked = new Marked({ async: false, gfm: true, breaks: false, renderer: { html: ({ text }) => escapeHtml(text) } });
 let purifier: ReturnType<typeof DOMPurify> | undefined;
 
 function getPurifier(): ReturnType<typeof DOMPurify> {

@@ -33,7 +33,7 @@ export function searchAsk(rag: Pick<Rag, 'search'>, options: { minCoverage?: num
     const top = hits[0];
     // The share of the query's words found is a plain, model-free evidence score.
     const score = top?.lexicalCoverage ?? 0;
-    const threshold = options.minCoverage ?? 0.25;
+    const threshold = options.minCoverage ?? 0.05;
     const timings = { rewriteMs: 0, retrievalMs: performance.now() - started, embedMs: 0, rerankMs: 0, promptMs: 0, firstTokenMs: 0, generateMs: 0, totalMs: 0 };
     const base = { groundedness: 0, unsupported: [], evidence: { score, threshold, kind: 'lexical-coverage' }, generator: 'extractive' as const, query: question, timings };
     if (!top || score < threshold) {

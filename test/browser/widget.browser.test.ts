@@ -65,7 +65,7 @@ describe('the script-tag widget', () => {
     const answer = await askThroughWidget(tab, 'How do bees make honey?', logs);
     expect(answer?.text).toMatch(/nectar/);
     expect(answer?.citations[0]).toMatchObject({ n: 1, title: 'Bees' });
-    await expect(tab.locator('rag-chat .msg.bot .cite').first().textContent()).resolves.toBe('1');
+    await expect(tab.locator('rag-chat .msg.bot button.cite').first().textContent()).resolves.toBe('1');
     const isIsolated = await tab.evaluate(() => self.crossOriginIsolated);
     expect(isIsolated).toBe(isolated);
     expect(logs.filter((line) => /Content Security Policy|Refused/.test(line))).toEqual([]);
@@ -92,7 +92,7 @@ describe('the script-tag widget', () => {
     await tab.goto(`${server.origin}/page.html`);
     const answer = await askThroughWidget(tab, 'hostile widget markup text', logs);
     expect(answer?.text).toMatch(/onerror|Hostile/);
-    await tab.locator('rag-chat .msg.bot .cite').first().click();
+    await tab.locator('rag-chat button.cite').first().click();
     await tab.locator('rag-chat .passage mark').waitFor();
     await tab.waitForTimeout(200);
     const found = await tab.evaluate(() => {
