@@ -92,3 +92,21 @@ export { ENGLISH_STOP_WORDS } from './lexical/stemmer.js';
 export type { Stemming } from './lexical/stemmer.js';
 export { DEFAULT_TOKENIZER_OPTIONS, createTokenizer } from './lexical/tokenizer.js';
 export type { ChineseTerms, Tokenizer, TokenizerOptions } from './lexical/tokenizer.js';
+
+// rerank
+export { DEFAULT_RERANK_CANDIDATES, DEFAULT_RERANKER_OPTIONS, createReranker, sigmoid } from './rerank/reranker.js';
+export type { RerankOptions, RerankPassage, RerankScore, Reranker, RerankerOptions } from './rerank/reranker.js';
+export { RERANKER_PRESETS, findRerankerPreset, rerankerPresetFor } from './rerank/presets.js';
+export type { RerankerPreset, RerankerPresetName } from './rerank/presets.js';
+
+// generate (prompt, guard, extractive)
+export { DEFAULT_PROMPT_OPTIONS, REFUSAL_SENTENCE, buildPrompt, neutralizeDelimiters, refusalSentence } from './generate/prompt.js';
+export type { BuildPromptOptions, BuiltPrompt } from './generate/prompt.js';
+export { CHINESE_EVIDENCE_SCALE, EVIDENCE_HITS, evidenceScore, shouldRefuse } from './generate/guard.js';
+export type { EvidenceKind, EvidenceOptions, EvidenceScore, RerankedScore } from './generate/guard.js';
+export { DEFAULT_CALIBRATE_OPTIONS, DEFAULT_THRESHOLDS, calibrateThreshold, defaultThreshold } from './generate/calibrate.js';
+export type { CalibrateOptions, Calibration, ThresholdPreset } from './generate/calibrate.js';
+export { DEFAULT_CHECK_OPTIONS, checkCitations, normalizeCitations } from './generate/citations.js';
+export type { CheckCitationsOptions, CheckedCitations, SentenceSupport } from './generate/citations.js';
+export { DEFAULT_EXTRACTIVE_OPTIONS, createExtractiveGenerator, extractAnswer } from './generate/extractive.js';
+export type { ExtractedSentence, ExtractiveOptions } from './generate/extractive.js';
