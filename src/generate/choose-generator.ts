@@ -6,7 +6,7 @@
 import { detectCapabilities } from '../embed/device.js';
 import { isRagError, RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { Progress } from '../types.js';
-import { findTransformersLlmPreset, findWebLlmPreset } from './llm-presets.js';
+import { findTransformersLlmPreset, findWebLlmPreset, type WebLlmPrecision } from './llm-presets.js';
 import { createTransformersGenerator, DEFAULT_TRANSFORMERS_GENERATOR_OPTIONS, type TransformersGeneratorOptions } from './transformers-generator.js';
 import type { Generator, GeneratorKind } from './types.js';
 import { createWebLlmGenerator, DEFAULT_WEBLLM_OPTIONS, type WebLlmGeneratorOptions } from './webllm.js';
@@ -98,9 +98,10 @@ export async function planGenerator(options: Omit<CreateGeneratorOptions, 'onPro
   if (first === 'webllm') {
     const model = settings.webllm?.model ?? DEFAULT_WEBLLM_OPTIONS.model;
     const preset = findWebLlmPreset(model);
-    const precision = (settings.webllm?.precision ?? 'auto') === 'auto' ? (gpu.hasShaderF16 ? 'q4f16_1' : 'q4f32_1') : settings.webllm?.precision;
+    const wanted = settings.webllm?.precision ?? 'auto';
+    const precision: WebLlmPrecision = wanted !== 'auto' ? wanted : gpu.hasShaderF16 ? 'q4f16_1' : 'q4f32_1';
     const modelId = preset ? (precision === 'q4f32_1' ? preset.f32Id : preset.id) : model;
-    return { kinds, reason, modelId, approxDownloadMB: preset?.approxDownloadMB[precision ?? 'q4f16_1'] };
+    return { kinds, reason, modelId, approxDownloadMB: preset?.approxDownloadMB[precision] };
   }
   if (first === 'transformers') {
     const model = settings.transformers?.model ?? DEFAULT_TRANSFORMERS_GENERATOR_OPTIONS.model;
