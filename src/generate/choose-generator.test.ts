@@ -81,6 +81,12 @@ describe('createGenerator', () => {
     expect((error as Error).message).toMatch(/webllm: .*transformers: .*extractive: /s);
   });
 
+  it('uses the project extractive generator by default', async () => {
+    const choice = await createGenerator({ llm: 'extractive' });
+    expect(choice.kind).toBe('extractive');
+    expect(choice.generator.kind).toBe('extractive');
+  });
+
   it('honours an explicit choice, fallback: false, and a generator passed in', async () => {
     expect((await createGenerator({ ...base, llm: 'extractive', gpu: gpuF16 })).kind).toBe('extractive');
     const strict = createGenerator({ ...base, llm: 'webllm', fallback: false, gpu: gpuF16, webllm: webllmBroken });

@@ -112,11 +112,9 @@ export async function planGenerator(options: Omit<CreateGeneratorOptions, 'onPro
 }
 
 // The extractive generator is loaded on first use only.
-const EXTRACTIVE_MODULE = './extractive.js';
-
 async function defaultExtractive(): Promise<Generator> {
-  const module = (await import(/* @vite-ignore */ EXTRACTIVE_MODULE)) as { createExtractiveGenerator(): Generator };
-  return module.createExtractiveGenerator();
+  const { createExtractiveGenerator } = await import('./extractive.js');
+  return createExtractiveGenerator();
 }
 
 /**
