@@ -4,7 +4,7 @@
  */
 import type { SearchHit } from '../engine/types.js';
 import type { Answer, Citation } from '../generate/ask-types.js';
-import { h } from './dom.js';
+import { h, icon, THUMBS_DOWN, THUMBS_UP } from './dom.js';
 import { moveWithArrows } from './keyboard.js';
 import { linkCitations, renderMarkdown } from './markdown.js';
 import type { WidgetStrings } from './strings.js';
@@ -134,8 +134,8 @@ export class AnswerView {
     copy.addEventListener('click', () => {
       void navigator.clipboard?.writeText(this.text).then(() => (copy.textContent = this.strings.copied), () => undefined);
     });
-    const up = h('button', { type: 'button', 'aria-pressed': 'false', 'aria-label': this.strings.good, title: this.strings.good }, '👍');
-    const down = h('button', { type: 'button', 'aria-pressed': 'false', 'aria-label': this.strings.bad, title: this.strings.bad }, '👎');
+    const up = h('button', { type: 'button', 'aria-pressed': 'false', 'aria-label': this.strings.good, title: this.strings.good }, icon(THUMBS_UP));
+    const down = h('button', { type: 'button', 'aria-pressed': 'false', 'aria-label': this.strings.bad, title: this.strings.bad }, icon(THUMBS_DOWN));
     const vote = (value: 'up' | 'down') => {
       up.setAttribute('aria-pressed', String(value === 'up'));
       down.setAttribute('aria-pressed', String(value === 'down'));

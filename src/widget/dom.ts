@@ -46,6 +46,10 @@ export function icon(pathData: string): SVGSVGElement {
 /** A chat bubble icon. */
 export const CHAT_ICON = 'M4 5h16v11H9l-5 4z';
 
+/** Thumbs up and down (feedback). */
+export const THUMBS_UP = 'M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.3a2 2 0 0 0 2-1.7l1.4-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3';
+export const THUMBS_DOWN = 'M10 15v4a3 3 0 0 0 3 3l4-9V2H5.7a2 2 0 0 0-2 1.7l-1.4 9a2 2 0 0 0 2 2.3zm7-13h2.7A2.3 2.3 0 0 1 22 4v7a2.3 2.3 0 0 1-2.3 2H17';
+
 /** Whether a URL is safe to put in an `href` (http(s) or relative, never `javascript:`). */
 export function isSafeHref(url: string): boolean {
   try {

@@ -67,6 +67,7 @@ header h2 { flex: 1; margin: 0; font-size: 1em; font-weight: 650; }
 .sources small { display: block; color: var(--rag-muted); }
 .actions { display: flex; gap: 4px; margin-top: 6px; }
 .actions button { border: 1px solid transparent; background: transparent; border-radius: 6px; padding: 1px 6px; color: var(--rag-muted); font-size: 0.85em; }
+.actions svg { width: 14px; height: 14px; vertical-align: -2px; }
 .actions button:hover, .actions button[aria-pressed="true"] { border-color: var(--rag-border); color: var(--rag-fg); }
 .passage { border-top: 1px solid var(--rag-border); padding: 10px 12px; max-height: 45%; overflow-y: auto; font-size: 0.9em; }
 .passage[hidden] { display: none; }
