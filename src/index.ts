@@ -110,3 +110,21 @@ export { DEFAULT_CHECK_OPTIONS, checkCitations, normalizeCitations } from './gen
 export type { CheckCitationsOptions, CheckedCitations, SentenceSupport } from './generate/citations.js';
 export { DEFAULT_EXTRACTIVE_OPTIONS, createExtractiveGenerator, extractAnswer } from './generate/extractive.js';
 export type { ExtractedSentence, ExtractiveOptions } from './generate/extractive.js';
+
+// widget
+export { defineRagChat } from './widget/define.js';
+export { parseExamples, RagChatElement } from './widget/rag-chat.js';
+export { ragBackend, searchAsk } from './widget/search-ask.js';
+export { linkCitations, renderMarkdown } from './widget/markdown.js';
+export { FEEDBACK_KEY, readFeedback } from './widget/feedback.js';
+export type {
+  AskFn,
+  BackendLoader,
+  BackendStatus,
+  FeedbackDetail,
+  RagChatBackend,
+  RagChatEventMap,
+  RagChatEventName,
+  SourceClickDetail,
+  WidgetAskOptions,
+} from './widget/types.js';

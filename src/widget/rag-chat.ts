@@ -33,6 +33,9 @@ export function parseExamples(value: string | null): string[] {
   return trimmed.split('|').map((item) => item.trim()).filter(Boolean);
 }
 
+// Importing the package in Node (no DOM) must not throw: the class is only defined, never used, there.
+const ElementBase: typeof HTMLElement = typeof HTMLElement === 'undefined' ? (class {} as typeof HTMLElement) : HTMLElement;
+
 /**
  * The chat element. Give it a backend (`chat.backend = { ask }`) or a loader run on first open
  * (`chat.connect(loader)`).
@@ -42,7 +45,7 @@ export function parseExamples(value: string | null): string[] {
  * chat.connect(async () => ({ ask: (question, options) => rag.ask(question, options) }))
  * document.body.append(chat)
  */
-export class RagChatElement extends HTMLElement {
+export class RagChatElement extends ElementBase {
   static readonly observedAttributes = ['heading', 'lang', 'examples', 'disclaimer'];
 
   /** The backend in use (set directly, or by the loader). */
