@@ -128,3 +128,36 @@ export type {
   SourceClickDetail,
   WidgetAskOptions,
 } from './widget/types.js';
+
+// generate (LLMs)
+export {
+  DEFAULT_TRANSFORMERS_LLM_PRESET,
+  DEFAULT_WEBLLM_PRESET,
+  TRANSFORMERS_LLM_PRESETS,
+  WEBLLM_PRESETS,
+  findTransformersLlmPreset,
+  findWebLlmPreset,
+} from './generate/llm-presets.js';
+export type { TransformersLlmPreset, TransformersLlmPresetName, WebLlmPrecision, WebLlmPreset, WebLlmPresetName } from './generate/llm-presets.js';
+export { DEFAULT_WEBLLM_OPTIONS, createWebLlmGenerator } from './generate/webllm.js';
+export type {
+  WebLlmAppConfig,
+  WebLlmChunk,
+  WebLlmCompletionRequest,
+  WebLlmEngine,
+  WebLlmEngineConfig,
+  WebLlmGenerator,
+  WebLlmGeneratorOptions,
+  WebLlmInitProgressReport,
+  WebLlmModelRecord,
+} from './generate/webllm.js';
+export { chooseWebLlmModelId, createWebLlmProgressMapper } from './generate/webllm-config.js';
+export type { GpuFeatures, WebLlmHosting, WebLlmPrecisionChoice } from './generate/webllm-config.js';
+export { DEFAULT_MAX_ANSWER_TOKENS, buildAnswerMessages } from './generate/webllm-messages.js';
+export type { BuildMessages, PromptBudget } from './generate/webllm-messages.js';
+export { estimateLlmTokens } from './generate/webllm-tokens.js';
+export { DEFAULT_TRANSFORMERS_GENERATOR_OPTIONS, createTransformersGenerator } from './generate/transformers-generator.js';
+export type { TransformersGenerator, TransformersGeneratorOptions } from './generate/transformers-generator.js';
+export { DEFAULT_CREATE_GENERATOR_OPTIONS, createGenerator, planGenerator } from './generate/choose-generator.js';
+export type { CreateGeneratorOptions, GeneratorChoice, GeneratorFallback, GeneratorPlan, LlmChoice } from './generate/choose-generator.js';
+export type { AnswerRequest, AnswerSource, ChatMessage, CompleteOptions, Generator, GeneratorKind } from './generate/types.js';
