@@ -52,7 +52,12 @@ export interface WebLlmGeneratorOptions extends WebLlmHosting {
   tokenCounting?: 'auto' | 'estimate' | ((text: string) => number);
   /** Builds the chat messages of an answer. Default: the context-only prompt. */
   buildMessages?: BuildMessages;
-  /** Creates the engine. Default: web-llm's `CreateWebWorkerMLCEngine` on `workers/llm.worker.ts`. */
+  /**
+   * Starts the LLM worker (for example from a `blob:` URL when the script comes from another
+   * origin). Default: `workers/llm.worker.js` next to the library. Unused with `createEngine`.
+   */
+  createWorker?: () => Worker;
+  /** Creates the engine. Default: web-llm's `CreateWebWorkerMLCEngine` on the LLM worker. */
   createEngine?: (modelId: string, config: WebLlmEngineConfig) => Promise<WebLlmEngine>;
   /** GPU facts. Default: detected (`navigator.gpu`). */
   gpu?: GpuFeatures;
@@ -78,10 +83,14 @@ export interface WebLlmGenerator extends Generator {
   readonly tokenCounting: LlmTokenCounting['kind'];
 }
 
-/** Starts web-llm's worker client on the project's LLM worker; terminating the worker cancels a load. */
-async function createWorkerEngine(modelId: string, config: WebLlmEngineConfig): Promise<WebLlmEngine> {
+function startLlmWorker(): Worker {
+  return new Worker(new URL('../../workers/llm.worker.js', import.meta.url), { type: 'module', name: 'inpage-rag-llm' });
+}
+
+/** Starts web-llm's worker client on the LLM worker; terminating the worker cancels a load. */
+async function createWorkerEngine(modelId: string, config: WebLlmEngineConfig, createWorker: () => Worker): Promise<WebLlmEngine> {
   const { CreateWebWorkerMLCEngine } = await import('@mlc-ai/web-llm');
-  const worker = new Worker(new URL('../../workers/llm.worker.js', import.meta.url), { type: 'module', name: 'inpage-rag-llm' });
+  const worker = createWorker();
   const onAbort = () => worker.terminate();
   config.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -138,7 +147,8 @@ export function createWebLlmGenerator(options: WebLlmGeneratorOptions = {}): Web
     const toProgress = createWebLlmProgressMapper(id, approxBytes);
     throwIfAborted(task.signal);
     try {
-      engine = await (settings.createEngine ?? createWorkerEngine)(id, {
+      const createEngine = settings.createEngine ?? ((model, config) => createWorkerEngine(model, config, settings.createWorker ?? startLlmWorker));
+      engine = await createEngine(id, {
         appConfig: appConfigUsed,
         initProgressCallback: (report) => {
           const progress = toProgress(report);
