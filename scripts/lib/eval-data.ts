@@ -28,6 +28,8 @@ export interface EvalQuestion {
   evidence: string;
   lang: string;
   answer?: string;
+  /** Every human answer the source gives (not for FAQ items). */
+  answers?: string[];
   kind?: string;
   source?: string;
 }

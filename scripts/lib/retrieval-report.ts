@@ -9,49 +9,48 @@ import type { SearchHit } from '../../src/engine/types.js';
 import type { ParsedDocument } from '../../src/types.js';
 import type { EvalQuestion, UnanswerableQuestion } from './eval-data.js';
 import { round } from './metrics.js';
-import { buildKnowledgeBase, type ModelsChoice, modeFigures, percentiles, runMode } from './retrieval-eval.js';
+import { extractiveFigures } from './answer-eval.js';
+import { buildKnowledgeBase, locateEvidence, type ModelsChoice, modeFigures, percentiles, type QuestionOutcome, runMode } from './retrieval-eval.js';
+import { calibrateThreshold } from '../../src/generate/calibrate.js';
+import { evidenceScore } from '../../src/generate/guard.js';
+import { createReranker, DEFAULT_RERANK_CANDIDATES, type Reranker } from '../../src/rerank/reranker.js';
 import type { CorpusTokenizers } from './tokenizers.js';
 
-/** What the refusal score is, per mode (reported in the output's `refusal.score`). */
-const SCORE_DESCRIPTION: Record<SearchMode, string> = {
-  lexical: 'top hit BM25 / best possible BM25 of the query (lexicalNormalized)',
-  dense: 'top hit cosine similarity to the query',
-  hybrid: 'top hit lexicalNormalized (BM25 normalised by the query best possible score)',
+/** What the refusal score is (reported in the output's `refusal.score`). */
+const SCORE_DESCRIPTION: Record<string, string> = {
+  lexical: 'evidenceScore (src/generate/guard.ts): best of the top 3 hits of mean(lexicalNormalized, lexicalCoverage, question content-term coverage), x1.5 for Chinese, capped at 1',
+  dense: 'evidenceScore: top cosine similarity to the query',
+  rerank: 'evidenceScore: sigmoid of the cross-encoder logit of the top reranked hit',
 };
-
-/** The score a refusal decision reads from a mode's hits. */
-export function topScore(hits: readonly SearchHit[], mode: SearchMode): number {
-  const top = hits[0];
-  if (!top) return 0;
-  if (mode === 'dense') return top.denseScore ?? 0;
-  return top.lexicalNormalized ?? 0;
-}
-
-/** The threshold with the best balanced accuracy (answer when score ≥ threshold). */
-export function calibrate(answerable: readonly number[], unanswerable: readonly number[]): number {
-  const candidates = [...new Set([...answerable, ...unanswerable])].sort((a, b) => a - b);
-  let best = { threshold: 0, accuracy: -1 };
-  for (const threshold of candidates) {
-    const accuracy = (rate(answerable, (s) => s >= threshold) + rate(unanswerable, (s) => s < threshold)) / 2;
-    if (accuracy > best.accuracy) best = { threshold, accuracy };
-  }
-  return best.threshold;
-}
 
 function rate(values: readonly number[], test: (value: number) => boolean): number {
   return values.length === 0 ? 0 : values.filter(test).length / values.length;
 }
 
+/** Refusal figures for scores, calibrated here or with a given threshold. */
+function refusalFigures(kind: string, answerable: number[], unanswerable: number[], given: number | undefined, file: string | undefined) {
+  const threshold = given ?? calibrateThreshold(answerable, unanswerable).threshold;
+  return {
+    score: SCORE_DESCRIPTION[kind] ?? kind,
+    threshold: round(threshold, 6),
+    calibrated_on: given === undefined ? 'this set' : file,
+    refused_unanswerable: round(rate(unanswerable, (score) => score < threshold)),
+    answered_answerable: round(rate(answerable, (score) => score >= threshold)),
+  };
+}
+
+/** Thresholds of an earlier run: `mode` and `mode.rerank` keys. */
 function thresholdsFrom(file: string | undefined): Record<string, number> {
   if (file === undefined) return {};
   const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop() ?? '{}') as {
-    modes?: Record<string, { refusal?: { threshold?: number } }>;
+    modes?: Record<string, { refusal?: { threshold?: number }; rerank?: { refusal?: { threshold?: number } } }>;
   };
-  return Object.fromEntries(
-    Object.entries(json.modes ?? {}).flatMap(([mode, figures]) =>
-      typeof figures.refusal?.threshold === 'number' ? [[mode, figures.refusal.threshold]] : [],
-    ),
-  );
+  const thresholds: Record<string, number> = {};
+  for (const [mode, figures] of Object.entries(json.modes ?? {})) {
+    if (typeof figures.refusal?.threshold === 'number') thresholds[mode] = figures.refusal.threshold;
+    if (typeof figures.rerank?.refusal?.threshold === 'number') thresholds[`${mode}.rerank`] = figures.rerank.refusal.threshold;
+  }
+  return thresholds;
 }
 
 /** Inputs of {@link evaluateRetrieval}. */
@@ -73,34 +72,96 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
   const status = kb.status();
   const given = thresholdsFrom(inputs.thresholdsFile);
   const modes: Record<string, unknown> = {};
+  const reranker = await loadReranker(inputs.models);
+  let answers: Record<string, unknown> | undefined;
   for (const mode of inputs.modes) {
     if (mode !== 'lexical' && !status.embedding) {
       modes[mode] = { error: `no embedding model: ${status.embeddingError?.message ?? 'embedding is off'}` };
       continue;
     }
     const started = performance.now();
-    const outcomes = await runMode(kb, mode, inputs.questions, inputs.unanswerable);
-    const answerableScores = outcomes.answerable.map((outcome) => topScore(outcome.hits, mode));
-    const unanswerableScores = outcomes.unanswerable.map((outcome) => topScore(outcome.hits, mode));
-    const threshold = given[mode] ?? calibrate(answerableScores, unanswerableScores);
+    const outcomes = await runMode(kb, mode, inputs.questions, inputs.unanswerable, DEFAULT_RERANK_CANDIDATES);
+    const searchMs = (performance.now() - started) / (inputs.questions.length + inputs.unanswerable.length);
+    const evidence = (outcome: QuestionOutcome, query: string) => evidenceScore(outcome.hits, { query });
+    const answerableScores = outcomes.answerable.map((outcome, index) => evidence(outcome, inputs.questions[index].question));
+    const unanswerableScores = outcomes.unanswerable.map((outcome, index) => evidence(outcome, inputs.unanswerable[index].question));
+    const kind = answerableScores[0]?.kind ?? mode;
+    const answerableTop10 = outcomes.answerable.map((outcome) => ({ ...outcome, hits: outcome.hits.slice(0, 10) }));
     modes[mode] = {
-      ...modeFigures(outcomes.answerable),
-      answerable_top1: percentiles(answerableScores),
-      unanswerable_top1: percentiles(unanswerableScores),
-      refusal: {
-        score: SCORE_DESCRIPTION[mode],
-        threshold: round(threshold, 6),
-        calibrated_on: given[mode] === undefined ? 'this set' : inputs.thresholdsFile,
-        refused_unanswerable: round(rate(unanswerableScores, (score) => score < threshold)),
-        answered_answerable: round(rate(answerableScores, (score) => score >= threshold)),
-      },
-      search_ms: round((performance.now() - started) / (inputs.questions.length + inputs.unanswerable.length), 3),
+      ...modeFigures(answerableTop10),
+      answerable_top1: percentiles(answerableScores.map((entry) => entry.score)),
+      unanswerable_top1: percentiles(unanswerableScores.map((entry) => entry.score)),
+      refusal: refusalFigures(
+        kind,
+        answerableScores.map((entry) => entry.score),
+        unanswerableScores.map((entry) => entry.score),
+        given[mode],
+        inputs.thresholdsFile,
+      ),
+      search_ms: round(searchMs, 3),
+      ...(reranker ? { rerank: await rerankFigures(reranker, outcomes, inputs, given[`${mode}.rerank`]) } : {}),
     };
+    if (!answers && (mode === 'lexical' || mode === inputs.modes[inputs.modes.length - 1])) {
+      answers = {
+        extractive: {
+          mode,
+          ...(await extractiveFigures(inputs.questions.map((question, index) => ({ question, hits: answerableTop10[index].hits })))),
+        },
+      };
+    }
   }
   return {
     models: inputs.models,
     embedding: status.embedding,
     index_ms: Math.round(buildMs),
+    reranker: reranker?.modelId ?? null,
     modes,
+    ...(answers ? { answers } : {}),
+  };
+}
+
+async function loadReranker(models: ModelsChoice): Promise<Reranker | undefined> {
+  try {
+    return await createReranker(models === 'fixtures' ? { model: 'tiny-reranker', dtype: 'q8' } : { model: 'bge-reranker-base' });
+  } catch (error) {
+    process.stderr.write(`eval: no reranker (${error instanceof Error ? error.message : String(error)}); rerank figures left out\n`);
+    return undefined;
+  }
+}
+
+/** Figures after reranking each question's candidates with the cross-encoder. */
+async function rerankFigures(
+  reranker: Reranker,
+  outcomes: { answerable: QuestionOutcome[]; unanswerable: QuestionOutcome[] },
+  inputs: RetrievalInputs,
+  given: number | undefined,
+): Promise<Record<string, unknown>> {
+  const rerankOne = async (query: string, hits: SearchHit[]) => {
+    const scores = await reranker.rerank(query, hits.map((hit) => ({ id: hit.chunkId, text: `${hit.context}\n${hit.text}` })));
+    const byId = new Map(hits.map((hit) => [hit.chunkId, hit]));
+    return { hits: scores.map((score) => byId.get(score.id)!), top: scores[0]?.score ?? 0 };
+  };
+  const started = performance.now();
+  const answerable: QuestionOutcome[] = [];
+  const answerableScores: number[] = [];
+  for (const [index, outcome] of outcomes.answerable.entries()) {
+    const question = inputs.questions[index];
+    const reranked = await rerankOne(question.question, outcome.hits);
+    answerable.push({ group: outcome.group, ...locateEvidence(reranked.hits, question), hits: reranked.hits });
+    answerableScores.push(reranked.top);
+  }
+  const unanswerableScores: number[] = [];
+  for (const [index, outcome] of outcomes.unanswerable.entries()) {
+    unanswerableScores.push((await rerankOne(inputs.unanswerable[index].question, outcome.hits)).top);
+  }
+  const figures = modeFigures(answerable) as Record<string, unknown>;
+  return {
+    candidates: DEFAULT_RERANK_CANDIDATES,
+    'hit@1': figures['hit@1'],
+    'hit@5': figures['hit@5'],
+    'ctx_hit@512': figures['ctx_hit@512'],
+    by_lang: figures.by_lang,
+    refusal: refusalFigures('rerank', answerableScores, unanswerableScores, given, inputs.thresholdsFile),
+    rerank_ms: round((performance.now() - started) / (answerable.length + unanswerableScores.length), 3),
   };
 }
