@@ -1,29 +1,131 @@
-// Demo entry: for now it reports what this browser offers the engine.
-interface Capability {
-  label: string;
-  ok: boolean;
+// The demo: add documents (drop, pick files or a folder, URL), watch them index, and chat with
+// them through <rag-chat mode="inline">; citations open the passage highlighted in its document.
+import { createRag, defineRagChat, detectCapabilities, ragBackend, type AddInput, type Rag, type RagChatBackend, type RagChatEventMap } from '../src/index.js';
+import { ProgressPanel, renderDocuments } from './library.js';
+import { bindSettings, embeddingModel, initialSettings, ragOptions, type DemoSettings } from './settings.js';
+import { showDocument } from './viewer.js';
+
+const SAMPLES = ['/samples/inpage-rag.md', '/samples/harbor-lights.md', '/samples/yunling-tea.md'];
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+defineRagChat();
+const chat = $<HTMLElementTagNameMap['rag-chat']>('chat');
+const progress = new ProgressPanel($('progress'));
+const notices = $('notices');
+const docList = $('documents');
+let settings: DemoSettings = initialSettings();
+let rag: Rag | undefined;
+let inputs: AddInput[] = [];
+let adding: AbortController | undefined;
+
+function notice(text: string, kind: 'info' | 'warn' = 'info'): void {
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = text;
+  notices.append(item);
 }
 
-async function detectCapabilities(): Promise<Capability[]> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
-  return [
-    { label: 'WebGPU (fast models)', ok: adapter !== null },
-    { label: 'Cross-origin isolation (multi-threaded WASM)', ok: self.crossOriginIsolated },
-    { label: 'Web workers', ok: typeof Worker === 'function' },
-    { label: 'IndexedDB (your library survives a reload)', ok: typeof indexedDB === 'object' },
-  ];
+function backendFor(engine: Rag): RagChatBackend {
+  const base = ragBackend(engine);
+  return { ...base, ask: (question, options) => base.ask(question, { ...options, rerank: settings.rerank } as typeof options) };
 }
 
-const list = document.getElementById('capabilities');
-if (list) {
-  const items = await detectCapabilities();
-  list.replaceChildren(
-    ...items.map((item) => {
-      const li = document.createElement('li');
-      li.dataset.ok = String(item.ok);
-      li.textContent = item.label;
-      return li;
-    }),
-  );
+async function refreshDocuments(): Promise<void> {
+  if (!rag) return;
+  renderDocuments(docList, await rag.documents(), (docId) => void removeDocument(docId));
+  const status = await rag.status();
+  $('engine-status').textContent = status.embedding
+    ? `${status.documents} documents, ${status.chunks} chunks · ${status.embedding.model} on ${status.embedding.device}`
+    : `${status.documents} documents, ${status.chunks} chunks · keyword search only`;
+  if (status.embeddingError && !notices.querySelector('.model-error')) {
+    notice(`The embedding model could not load (${status.embeddingError.code}): keyword search and extractive answers still work.`, 'warn');
+    notices.lastElementChild?.classList.add('model-error');
+  }
 }
+
+async function removeDocument(docId: string): Promise<void> {
+  await rag?.remove(docId);
+  await refreshDocuments();
+}
+
+async function addDocuments(next: AddInput[]): Promise<void> {
+  if (!rag || next.length === 0) return;
+  inputs = [...inputs, ...next];
+  adding = new AbortController();
+  $('cancel').hidden = false;
+  progress.reset();
+  document.body.dataset.indexing = 'true';
+  try {
+    const result = await rag.add(next, { signal: adding.signal, onProgress: (report) => progress.update(report) });
+    for (const failure of result.failures) notice(`${failure.name}: ${failure.error.message}`, 'warn');
+  } catch (error) {
+    notice(error instanceof Error ? error.message : String(error), 'warn');
+  } finally {
+    adding = undefined;
+    $('cancel').hidden = true;
+    delete document.body.dataset.indexing;
+    await refreshDocuments();
+  }
+}
+
+async function startEngine(): Promise<void> {
+  await rag?.close();
+  rag = await createRag(ragOptions(settings));
+  chat.backend = backendFor(rag);
+  chat.setAttribute('lang', settings.preset === 'zh' ? 'zh-Hans' : 'en');
+  $('model').textContent = embeddingModel(settings);
+  const previous = inputs;
+  inputs = [];
+  await addDocuments(previous);
+  await refreshDocuments();
+}
+
+function filesFrom(list: FileList | null): File[] {
+  return [...(list ?? [])].filter((file) => /\.(pdf|docx|md|markdown|html?|txt)$/i.test(file.name));
+}
+
+const drop = $('drop');
+drop.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('over');
+  void addDocuments(filesFrom(event.dataTransfer?.files ?? null));
+});
+for (const id of ['files', 'folder']) {
+  const picker = $<HTMLInputElement>(id);
+  picker.addEventListener('change', () => {
+    void addDocuments(filesFrom(picker.files));
+    picker.value = '';
+  });
+}
+$<HTMLFormElement>('url-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const field = $<HTMLInputElement>('url');
+  if (field.value.trim()) void addDocuments([field.value.trim()]);
+  field.value = '';
+});
+$('samples').addEventListener('click', () => void addDocuments(SAMPLES));
+$('cancel').addEventListener('click', () => adding?.abort());
+chat.addEventListener('source-click', (event) => {
+  const detail = (event as RagChatEventMap['source-click']).detail;
+  event.preventDefault();
+  void rag?.documentText(detail.docId).then((text) => showDocument($<HTMLDialogElement>('viewer'), detail, text));
+});
+chat.addEventListener('answer', (event) => {
+  $('generator').textContent = (event as RagChatEventMap['answer']).detail.answer.generator;
+});
+$('viewer-close').addEventListener('click', () => $<HTMLDialogElement>('viewer').close());
+bindSettings($<HTMLFormElement>('settings'), settings, (next) => {
+  settings = next;
+  void startEngine();
+});
+
+const capabilities = await detectCapabilities().catch(() => null);
+if (capabilities && !capabilities.hasWebGPU) notice('This browser has no WebGPU: models run on WebAssembly, which is slower but works.');
+await startEngine();
+if (new URLSearchParams(location.search).get('samples') !== 'false') await addDocuments(SAMPLES);
+document.body.dataset.ready = 'true';

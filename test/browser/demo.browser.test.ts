@@ -1,0 +1,78 @@
+// The demo app in real Chromium with the tiny self-hosted models: drop a file, watch it index, ask,
+// get a streamed cited answer whose citation opens the passage highlighted in its document; nothing
+// leaves 127.0.0.1. Screenshots: empty, indexing, answering, Chinese.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openLoggedPage, startServer, type TestServer } from './harness.js';
+
+const SHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+const TINY = 'models=/models/&embedding=tiny-bge&device=wasm';
+
+async function dropFile(page: Page, name: string, text: string): Promise<void> {
+  await page.evaluate(
+    ({ fileName, content }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], fileName, { type: 'text/markdown' }));
+      const zone = document.getElementById('drop')!;
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { fileName: name, content: text },
+  );
+}
+
+describe('the demo app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('indexes a dropped file and answers with a citation that opens the highlighted passage', { timeout: 120_000 }, async () => {
+    const { page, logs, offHostRequests, context } = await openLoggedPage(browser);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${server.origin}/?${TINY}&samples=false`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${logs.join('\n')}`);
+    });
+    await page.screenshot({ path: `${SHOTS}demo-empty.png` });
+    await dropFile(page, 'otters.md', '# Sea otters\n\nSea otters hold hands while they sleep so they do not drift apart.\n\n## Food\n\nThey eat sea urchins and crabs.');
+    await page.waitForSelector('#progress .progress-row');
+    await page.screenshot({ path: `${SHOTS}demo-indexing.png` });
+    await page.waitForSelector('#documents li[data-doc-id]');
+    await expect(page.locator('#documents li').first().textContent()).resolves.toMatch(/Sea otters.*chunks/);
+    await page.locator('rag-chat textarea').fill('Why do sea otters hold hands?');
+    await page.keyboard.press('Enter');
+    await page.locator('rag-chat .msg.bot button.cite').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: `${SHOTS}demo-answering.png` });
+    await page.locator('rag-chat .msg.bot button.cite').first().click();
+    await page.waitForSelector('#viewer[open] mark');
+    await expect(page.locator('#viewer mark').textContent()).resolves.toMatch(/hold hands/);
+    expect(offHostRequests()).toEqual([]);
+    await context.close();
+  });
+
+  it('answers in Chinese from the sample documents', { timeout: 120_000 }, async () => {
+    const { page, logs, offHostRequests, context } = await openLoggedPage(browser);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`${server.origin}/?${TINY}&lang=zh`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 90_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${logs.join('\n')}`);
+    });
+    await expect(page.locator('#documents li[data-doc-id]').count()).resolves.toBe(3);
+    await page.locator('rag-chat textarea').fill('云岭茶园什么时候开始采摘春茶？');
+    await page.keyboard.press('Enter');
+    await page.locator('rag-chat .msg.bot .actions').waitFor({ timeout: 60_000 });
+    await expect(page.locator('rag-chat .msg.bot .body').textContent()).resolves.toMatch(/云岭/);
+    await page.screenshot({ path: `${SHOTS}demo-chinese.png` });
+    expect(offHostRequests()).toEqual([]);
+    await context.close();
+  });
+});
