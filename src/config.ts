@@ -31,12 +31,41 @@ export interface SearchOptions {
   maxPerDocument: number;
 }
 
+/** Which generator answers: see `createGenerator()`; `auto` picks web-llm, else WASM, else extractive. */
+export type LlmChoice = 'auto' | 'webllm' | 'transformers' | 'extractive';
+
+/** Answer settings. */
+export interface AnswerOptions {
+  /** Default `extractive`: instant, no download. `auto` may download hundreds of MB on first use. */
+  llm: LlmChoice;
+  /** Model of the chosen LLM (a preset name or model id); default: the generator's own default. */
+  llmModel?: string;
+  /** Chunks retrieved (and reranked) per question. */
+  candidates: number;
+  /** Numbered sources offered to the generator at most. */
+  maxSources: number;
+  /** Answer only when the evidence score reaches this; default: the calibrated preset for the score's kind. */
+  refusalThreshold?: number;
+}
+
+/** Cross-encoder reranking settings. */
+export interface RerankOptions {
+  /** Preset (`ms-marco-minilm`, `bge-reranker-base`), model id or folder. */
+  model: string;
+  device?: ModelDevice | 'auto';
+  dtype?: ModelDtype | 'auto';
+}
+
 /** Everything {@link createRag} accepts; all fields are optional. */
 export interface RagOptions {
   /** Embedding model, or `false` for a lexical-only engine (no model download). */
   embedding?: Partial<EmbeddingOptions> | false;
   chunking?: Partial<ChunkOptions>;
   search?: Partial<SearchOptions>;
+  /** How questions are answered (`ask()`). */
+  answer?: Partial<AnswerOptions>;
+  /** Rerank retrieved chunks with a local cross-encoder. Default off (`false`). */
+  rerank?: RerankOptions | false;
   /** Vector index implementation. Default `flat` (measured faster than voy at equal recall). */
   vectorIndex?: VectorIndexKind;
   /** Where models and the ONNX runtime files load from. */
@@ -66,9 +95,18 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchOptions> = Object.freeze({
   maxPerDocument: 3,
 });
 
+/** Defaults of {@link AnswerOptions}. */
+export const DEFAULT_ANSWER_OPTIONS: Readonly<AnswerOptions> = Object.freeze({
+  llm: 'extractive',
+  candidates: 24,
+  maxSources: 6,
+});
+
 /** Resolved options of a knowledge base (the worker's copy). */
 export interface ResolvedRagOptions {
   embedding: EmbeddingOptions | false;
+  answer: AnswerOptions;
+  rerank: RerankOptions | false;
   chunking: Partial<ChunkOptions>;
   search: SearchOptions;
   vectorIndex: VectorIndexKind;
@@ -80,6 +118,8 @@ export interface ResolvedRagOptions {
 export function resolveRagOptions(options: RagOptions = {}): ResolvedRagOptions {
   return {
     embedding: options.embedding === false ? false : { ...DEFAULT_EMBEDDING_OPTIONS, ...options.embedding },
+    answer: { ...DEFAULT_ANSWER_OPTIONS, ...options.answer },
+    rerank: options.rerank ? { ...options.rerank } : false,
     chunking: { ...options.chunking },
     search: { ...DEFAULT_SEARCH_OPTIONS, ...options.search },
     vectorIndex: options.vectorIndex ?? 'flat',

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { RagOptions, SearchOptions } from './config.js';
+import type { AskEvent, AskOptions } from './generate/ask-types.js';
 import type { AddInput } from './engine/inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './engine/types.js';
 import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
@@ -22,6 +23,11 @@ export interface Rag {
   search(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchHit[]>;
   /** {@link search} with the mode that ran and where the time went. */
   searchDetailed(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchResult>;
+  /**
+   * Answers a question from the documents: an async iterable of events (`retrieval`, `token`,
+   * `refused`, `error`, `done`). Cancel with `signal`; concurrent asks are queued.
+   */
+  ask(question: string, options?: AskOptions): AsyncIterable<AskEvent>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -34,6 +40,50 @@ function isBrowserLike(): boolean {
 }
 
 let taskCounter = 0;
+
+/** A push-to-pull queue: events pushed by a callback, read with `for await`. */
+class EventQueue<T> implements AsyncIterable<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private failWaiting: ((error: unknown) => void) | undefined;
+  private done = false;
+  private error: unknown;
+
+  push(item: T): void {
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+    } else this.items.push(item);
+  }
+
+  end(): void {
+    this.done = true;
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = undefined;
+  }
+
+  fail(error: unknown): void {
+    this.error = error ?? new RagError('WORKER_FAILED', 'ask() failed.');
+    this.done = true;
+    this.failWaiting?.(this.error);
+    this.waiting = undefined;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
+        if (this.error !== undefined) return Promise.reject(this.error);
+        if (this.done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise<IteratorResult<T>>((resolve, reject) => {
+          this.waiting = resolve;
+          this.failWaiting = reject;
+        });
+      },
+    };
+  }
+}
 
 interface Connection {
   api: EngineWorkerApi;
@@ -134,6 +184,16 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     searchDetailed: (query, searchOptions = {}) => {
       const { signal, ...settings } = searchOptions;
       return call((api, taskId) => api.searchDetailed(query, { ...settings, taskId }), { signal });
+    },
+    ask: (question, askOptions = {}) => {
+      const { signal, onProgress: _ignored, ...rest } = askOptions as AskOptions & { onProgress?: unknown };
+      const events = new EventQueue<AskEvent>();
+      const onEvent = (event: AskEvent) => events.push(event);
+      call((api, taskId) => api.ask(question, { ...rest, taskId }, useWorker ? Comlink.proxy(onEvent) : onEvent), { signal }).then(
+        () => events.end(),
+        (error: unknown) => events.fail(error),
+      );
+      return events;
     },
     chunk: (chunkId) => call((api) => api.chunk(chunkId)),
     documentText: (docId) => call((api) => api.documentText(docId)),

@@ -28,7 +28,7 @@ export interface AskStages {
   /** Reorders hits best first; absent when reranking is off. */
   rerank?(query: string, hits: SearchHit[], signal?: AbortSignal): Promise<RerankedHit[]>;
   /** The evidence score of the hits (reranker scores when given), and what it is. */
-  evidence(hits: SearchHit[], reranked?: RerankedHit[]): { score: number; kind: string };
+  evidence(query: string, hits: SearchHit[], reranked?: RerankedHit[]): { score: number; kind: string };
   /** Answer when `score >= threshold`. */
   threshold(kind: string): number;
   generator(): Promise<Generator>;
@@ -134,7 +134,7 @@ async function* answerQuery(context: AskContext, options: AskOptions, stages: As
   }
   throwIfAborted(signal);
   yield { type: 'retrieval', query, hits };
-  const evidence = stages.evidence(hits, reranked);
+  const evidence = stages.evidence(query, hits, reranked);
   const threshold = stages.threshold(evidence.kind);
   const answerBase = { evidence: { ...evidence, threshold }, query, timings };
   if (hits.length === 0 || evidence.score < threshold) {

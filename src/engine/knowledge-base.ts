@@ -18,6 +18,9 @@ import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { Chunk, LanguageCode, ParsedDocument, TaskOptions } from '../types.js';
 import { createVectorIndex } from '../vector/index.js';
 import type { VectorHit, VectorIndex } from '../vector/types.js';
+import type { AskEvent, AskOptions } from '../generate/ask-types.js';
+import { runAsk } from './ask.js';
+import { AskResources } from './ask-stages.js';
 import { type AddInput, inputName, toDocumentInput } from './inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './types.js';
 
@@ -53,12 +56,41 @@ export class KnowledgeBase {
   private counter: TokenCounter | undefined;
   private embedderLoad: Promise<void> | undefined;
   private embedderError: RagError | undefined;
+  private readonly askResources: AskResources;
+  /** Concurrent asks run one after another, never interleaved. */
+  private askTail: Promise<void> = Promise.resolve();
 
   constructor(
     readonly options: ResolvedRagOptions,
     private readonly hooks: KnowledgeBaseHooks = {},
   ) {
     configureRuntime(options.runtime);
+    this.askResources = new AskResources(options);
+  }
+
+  /**
+   * Answers a question from the documents, streaming events; the last is `done` (or `error`).
+   * Refuses before any LLM runs when the evidence is weak. Asks are queued, never interleaved.
+   *
+   * @example
+   * for await (const event of kb.ask('How long do koalas sleep?')) if (event.type === 'token') show(event.text)
+   */
+  async *ask(question: string, options: AskOptions & TaskOptions = {}): AsyncGenerator<AskEvent> {
+    const previous = this.askTail;
+    let release = () => {};
+    this.askTail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      await previous;
+      throwIfAborted(options.signal);
+      await this.ready(options);
+      const stages = this.askResources.stages(this, options.onProgress);
+      const { candidates, maxSources } = this.options.answer;
+      yield* runAsk(question, options, stages, { candidates, maxSources });
+    } finally {
+      release();
+    }
   }
 
   /** Loads the embedding model (once); on failure the engine stays usable for lexical search. */
@@ -95,6 +127,9 @@ export class KnowledgeBase {
         : null,
       embeddingError: this.embedderError ? { code: this.embedderError.code, message: this.embedderError.message } : null,
       tokenCounter: this.counter?.id ?? null,
+      llm: this.options.answer.llm,
+      generatorReason: this.askResources.generatorReason || null,
+      reranker: this.options.rerank ? this.options.rerank.model : null,
     };
   }
 

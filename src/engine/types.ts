@@ -66,6 +66,11 @@ export interface EngineStatus {
   /** Why the embedding model is missing, when it failed to load. */
   embeddingError: { code: string; message: string } | null;
   tokenCounter: string | null;
+  /** The generator setting (`extractive`, `auto`, …). */
+  llm: string;
+  /** Why the loaded generator was chosen, once one has loaded. */
+  generatorReason: string | null;
+  reranker: string | null;
 }
 
 /** Where a search's time went, in milliseconds. */

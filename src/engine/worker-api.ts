@@ -5,6 +5,7 @@
 import { resolveRagOptions, type RagOptions, type SearchOptions } from '../config.js';
 import { RagError } from '../errors.js';
 import { type RagErrorData, ragErrorFromData, ragErrorToData } from '../util/worker-errors.js';
+import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import { KnowledgeBase } from './knowledge-base.js';
@@ -32,6 +33,13 @@ export function reviveAddResult(result: RemoteAddResult): AddResult {
   return { ...result, failures: result.failures.map((failure) => ({ ...failure, error: ragErrorFromData(failure.error) })) };
 }
 
+/** `ask()` options that can cross the boundary. */
+export interface RemoteAskOptions extends RemoteTaskOptions {
+  history?: AskOptions['history'];
+  rerank?: boolean;
+  maxSources?: number;
+}
+
 /** What the engine worker exposes (the same object runs in-process in Node). */
 export interface EngineWorkerApi {
   init(options: RagOptions): Promise<void>;
@@ -42,6 +50,8 @@ export interface EngineWorkerApi {
   documents(): Promise<DocumentInfo[]>;
   search(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchHit[]>;
   searchDetailed(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchResult>;
+  /** Runs `ask()`, sending each event to `onEvent` (an async iterable cannot cross the boundary). */
+  ask(question: string, options: RemoteAskOptions, onEvent: (event: AskEvent) => void, onProgress?: ProgressCallback): Promise<void>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -96,6 +106,12 @@ export function createEngineWorkerApi(): EngineWorkerApi {
     searchDetailed: (query, options = {}) => {
       const { taskId, ...settings } = options;
       return task(taskId, (signal) => base().searchDetailed(query, { ...settings, signal }));
+    },
+    ask: (question, options, onEvent, onProgress) => {
+      const { taskId, ...askOptions } = options;
+      return task(taskId, async (signal) => {
+        for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) onEvent(event);
+      });
     },
     chunk: async (chunkId) => base().chunk(chunkId),
     documentText: async (docId) => base().documentText(docId),

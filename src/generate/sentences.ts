@@ -5,6 +5,7 @@
  */
 import { sentenceSpans } from '../chunk/sentences.js';
 import { createTokenizer, type Tokenizer } from '../lexical/tokenizer.js';
+import { isFunctionWord } from '../lexical/function-words.js';
 
 /** A sentence of a text: `text === source.slice(start, end)`. */
 export interface Sentence {
@@ -53,26 +54,6 @@ export function splitSentences(text: string, lang?: string): Sentence[] {
 
 const ENDS_SENTENCE = /\p{Sentence_Terminal}[\p{Pe}\p{Pf}"']*$/u;
 
-/**
- * English function words and question words (after the tokenizer's lower-casing and plural
- * stemming: `does` → `doe`); they say how a question is asked, not what it is about.
- */
-const ENGLISH_FUNCTION_WORDS = new Set(
-  (
-    'a an and are as at be been but by can could did do doe does for from had has have he her his how i if in into is it its ' +
-    'many may me much my no not of on or our she should so such than that the their them then there these they this those ' +
-    'to us wa was we were what when where which who whom whose why will with would you your'
-  ).split(' '),
-);
-
-/** Chinese question words and particles (simplified and traditional) that evidence does not repeat. */
-const CHINESE_FUNCTION_WORDS = new Set(
-  (
-    '什么 什麼 甚麼 哪一 哪个 哪個 哪些 哪里 哪裡 哪位 哪儿 多少 几个 幾個 何处 何處 何年 何时 何時 为何 為何 为什么 為什麼 为什 為什 ' +
-    '如何 怎样 怎樣 怎么 怎麼 是否 是什 的是 是不 不是 有没 有沒 没有 沒有 可以 请问 請問'
-  ).split(' '),
-);
-
 let sharedTokenizer: Tokenizer | undefined;
 
 /** The lexical index's tokenizer with its defaults (shared, created on first use). */
@@ -83,8 +64,8 @@ export function defaultTokenizer(): Tokenizer {
 
 /** Whether a term carries content: not a function or question word, and no lone Han character. */
 export function isContentTerm(term: string): boolean {
-  if (HAN.test(term)) return Array.from(term).length >= 2 && !CHINESE_FUNCTION_WORDS.has(term);
-  return !ENGLISH_FUNCTION_WORDS.has(term);
+  if (HAN.test(term)) return Array.from(term).length >= 2 && !isFunctionWord(term);
+  return !isFunctionWord(term);
 }
 
 /**

@@ -18,6 +18,7 @@ import { OpenPostings } from './open-postings.js';
 import { contextTf, textTf } from './postings.js';
 import { createTokenizer, type Tokenizer } from './tokenizer.js';
 import { topK } from './top-k.js';
+import { isFunctionWord } from './function-words.js';
 
 export { DEFAULT_LEXICAL_SEARCH_OPTIONS } from './lexical-types.js';
 export type { LexicalDocument, LexicalHit, LexicalIndexOptions, LexicalSearchOptions } from './lexical-types.js';
@@ -207,7 +208,11 @@ export class LexicalIndex {
   maxPossibleScore(query: string): number {
     const { k1 } = this.data.settings.bm25;
     let max = 0;
-    for (const term of this.queryTerms(query)) max += idf(this.size, this.documentFrequency(term)) * (k1 + 1);
+    for (const term of this.queryTerms(query)) {
+      const frequency = this.documentFrequency(term);
+      if (frequency === 0 && isFunctionWord(term)) continue;
+      max += idf(this.size, frequency) * (k1 + 1);
+    }
     return max;
   }
 
@@ -265,8 +270,11 @@ export class LexicalIndex {
       docs.length = 0;
       tfs.length = 0;
       this.collect(term, docs, tfs);
-      const termIdf = idf(n, this.countLive(docs));
-      if (isContent) {
+      const live = this.countLive(docs);
+      const termIdf = idf(n, live);
+      // A function word that no chunk holds (a small library without "how") says nothing about
+      // missing content: leave it out of the normalisation instead of counting it at top idf.
+      if (isContent && !(live === 0 && isFunctionWord(term))) {
         maxScore += termIdf * (k1 + 1);
         totalMass += termIdf;
       }
