@@ -23,14 +23,16 @@ describe('published package', () => {
       files: { path: string }[];
     }[];
     const files = packed[0].files.map((file) => file.path);
-    expect(files).toContain('dist/index.js');
-    expect(files).toContain('dist/index.d.ts');
-    expect(files.some((path) => path.startsWith('src/') || path.startsWith('test/'))).toBe(false);
+    expect(files).toContain('dist/src/index.js');
+    expect(files).toContain('dist/src/index.d.ts');
+    expect(files).toContain('dist/workers/engine.worker.js');
+    expect(files).toContain('dist/workers/llm.worker.js');
+    expect(files.some((path) => path.startsWith('src/') || path.startsWith('test/') || path.includes('.test.'))).toBe(false);
 
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(manifest.type).toBe('module');
     expect(manifest.sideEffects).toBe(false);
-    expect(manifest.exports['.'].types).toBe('./dist/index.d.ts');
+    expect(manifest.exports['.'].types).toBe('./dist/src/index.d.ts');
 
     const app = join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
