@@ -7,8 +7,9 @@ export type { RagErrorOptions } from './errors.js';
 // engine
 export { createRag } from './engine.js';
 export type { Rag } from './engine.js';
-export { DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
-export type { EmbeddingOptions, RagOptions, SearchMode, SearchOptions } from './config.js';
+export { DEFAULT_ANSWER_OPTIONS, DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
+export type { AnswerOptions, EmbeddingOptions, LlmChoice, RagOptions, RerankOptions, SearchMode, SearchOptions } from './config.js';
+export type { Answer, AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from './generate/ask-types.js';
 export type { AddInput, TextInput } from './engine/inputs.js';
 export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
 export { KnowledgeBase } from './engine/knowledge-base.js';
@@ -115,7 +116,7 @@ export type { ExtractedSentence, ExtractiveOptions } from './generate/extractive
 export { defineRagChat } from './widget/define.js';
 export { parseExamples, RagChatElement } from './widget/rag-chat.js';
 export { ragBackend, searchAsk } from './widget/search-ask.js';
-export { linkCitations, renderMarkdown } from './widget/markdown.js';
+export { linkCitations, loadMarkdown, renderMarkdown } from './widget/markdown.js';
 export { FEEDBACK_KEY, readFeedback } from './widget/feedback.js';
 export type {
   AskFn,

@@ -4,8 +4,8 @@
  * scripts, no event handlers, no `javascript:` links), and `[n]` markers become citation chips
  * built with DOM calls.
  */
-import DOMPurify from 'dompurify';
-import { Marked } from 'marked';
+import type { DOMPurify as Purifier } from 'dompurify';
+import type { Marked } from 'marked';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'strong', 'em', 'b', 'i', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
@@ -18,33 +18,53 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-// Raw HTML in the Markdown is shown as the text it is (a page about HTML keeps its tags visible);
-// DOMPurify below is the second wall.
-const marked = new Marked({ async: false, gfm: true, breaks: false, renderer: { html: ({ text }) => escapeHtml(text) } });
-let purifier: ReturnType<typeof DOMPurify> | undefined;
+let renderer: { marked: Marked; purifier: Purifier } | undefined;
+let loading: Promise<void> | undefined;
 
-function getPurifier(): ReturnType<typeof DOMPurify> {
-  if (purifier) return purifier;
-  purifier = DOMPurify(window);
-  purifier.addHook('afterSanitizeAttributes', (node) => {
-    if (node.nodeName !== 'A') return;
-    const href = node.getAttribute('href') ?? '';
-    if (!SAFE_URL.test(href.trim())) node.removeAttribute('href');
-    node.setAttribute('target', '_blank');
-    node.setAttribute('rel', 'noopener noreferrer nofollow');
+/**
+ * Loads marked and DOMPurify. They are evaluated only when the panel first opens, which keeps the
+ * script-tag file's start-up (and the button's first paint) short.
+ *
+ * @example
+ * await loadMarkdown(); container.replaceChildren(renderMarkdown(text))
+ */
+export function loadMarkdown(): Promise<void> {
+  loading ??= Promise.all([import('marked'), import('dompurify')]).then(([{ Marked }, { default: createPurifier }]) => {
+    // Raw HTML in the Markdown is shown as the text it is (a page about HTML keeps its tags
+    // visible); DOMPurify is the second wall.
+    const marked = new Marked({ async: false, gfm: true, breaks: false, renderer: { html: ({ text }) => escapeHtml(text) } });
+    const purifier = createPurifier(window);
+    purifier.addHook('afterSanitizeAttributes', (node) => {
+      if (node.nodeName !== 'A') return;
+      const href = node.getAttribute('href') ?? '';
+      if (!SAFE_URL.test(href.trim())) node.removeAttribute('href');
+      node.setAttribute('target', '_blank');
+      node.setAttribute('rel', 'noopener noreferrer nofollow');
+    });
+    renderer = { marked, purifier };
   });
-  return purifier;
+  return loading;
 }
 
 /**
- * Sanitised HTML of a Markdown text, as a fragment of inert nodes (nothing in it runs).
+ * Sanitised HTML of a Markdown text, as a fragment of inert nodes (nothing in it runs). Before
+ * {@link loadMarkdown} has finished, the text is shown as plain text.
  *
  * @example
  * container.replaceChildren(renderMarkdown('**Koalas** sleep 20 hours [1].'))
  */
 export function renderMarkdown(markdown: string): DocumentFragment {
-  const html = marked.parse(markdown) as string;
-  return getPurifier().sanitize(html, {
+  if (!renderer) {
+    const fragment = document.createDocumentFragment();
+    for (const paragraph of markdown.split(/\n{2,}/)) {
+      const element = document.createElement('p');
+      element.textContent = paragraph;
+      fragment.append(element);
+    }
+    return fragment;
+  }
+  const html = renderer.marked.parse(markdown) as string;
+  return renderer.purifier.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
     ALLOW_DATA_ATTR: false,

@@ -13,6 +13,7 @@ import { AnswerView } from './answer-view.js';
 import { CHAT_ICON, h, icon } from './dom.js';
 import { saveFeedback } from './feedback.js';
 import { listenForShortcut, moveWithArrows, trapFocus } from './keyboard.js';
+import { loadMarkdown } from './markdown.js';
 import { showPassage } from './passage.js';
 import { stringsFor, type WidgetStrings } from './strings.js';
 import { WIDGET_CSS } from './styles.js';
@@ -193,7 +194,7 @@ export class RagChatElement extends ElementBase {
     this.setBusy(controller);
     let answer: Answer | undefined;
     try {
-      const backend = await this.ensureBackend();
+      const [backend] = await Promise.all([this.ensureBackend(), loadMarkdown()]);
       for await (const event of backend.ask(text, { history: [...this.history], signal: controller.signal })) {
         if (controller.signal.aborted) break;
         if (event.type === 'token') view.appendToken(event.text);
@@ -250,6 +251,7 @@ export class RagChatElement extends ElementBase {
     this.parts.launcher.setAttribute('aria-expanded', 'true');
     if (!this.parts.log.firstChild) this.renderIntro();
     if (focus) this.parts.input.focus();
+    void loadMarkdown();
     if (this.loader && !this.backend) this.ensureBackend().catch(() => undefined);
   }
 

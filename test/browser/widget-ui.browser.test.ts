@@ -64,7 +64,7 @@ describe('<rag-chat> in a browser', () => {
       const body = root.querySelector('.msg.bot')!;
       return {
         pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
-        dangerous: body.querySelectorAll('img, script, iframe, svg:not(.launcher svg), [onerror], [onload], [srcdoc]').length,
+        dangerous: body.querySelectorAll('img, script, iframe, .body svg, [onerror], [onload], [srcdoc]').length,
         hrefs: [...body.querySelectorAll('a')].map((a) => a.getAttribute('href')),
         text: body.textContent ?? '',
       };
