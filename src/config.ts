@@ -32,12 +32,12 @@ export interface SearchOptions {
 }
 
 /** Which generator answers: see `createGenerator()`; `auto` picks web-llm, else WASM, else extractive. */
-export type LlmChoice = 'auto' | 'webllm' | 'transformers' | 'extractive';
+export type AnswerLlm = 'auto' | 'webllm' | 'transformers' | 'extractive';
 
 /** Answer settings. */
 export interface AnswerOptions {
   /** Default `extractive`: instant, no download. `auto` may download hundreds of MB on first use. */
-  llm: LlmChoice;
+  llm: AnswerLlm;
   /** Model of the chosen LLM (a preset name or model id); default: the generator's own default. */
   llmModel?: string;
   /** Chunks retrieved (and reranked) per question. */
@@ -49,7 +49,7 @@ export interface AnswerOptions {
 }
 
 /** Cross-encoder reranking settings. */
-export interface RerankOptions {
+export interface RerankSettings {
   /** Preset (`ms-marco-minilm`, `bge-reranker-base`), model id or folder. */
   model: string;
   device?: ModelDevice | 'auto';
@@ -65,7 +65,7 @@ export interface RagOptions {
   /** How questions are answered (`ask()`). */
   answer?: Partial<AnswerOptions>;
   /** Rerank retrieved chunks with a local cross-encoder. Default off (`false`). */
-  rerank?: RerankOptions | false;
+  rerank?: RerankSettings | false;
   /** Vector index implementation. Default `flat` (measured faster than voy at equal recall). */
   vectorIndex?: VectorIndexKind;
   /** Where models and the ONNX runtime files load from. */
@@ -106,7 +106,7 @@ export const DEFAULT_ANSWER_OPTIONS: Readonly<AnswerOptions> = Object.freeze({
 export interface ResolvedRagOptions {
   embedding: EmbeddingOptions | false;
   answer: AnswerOptions;
-  rerank: RerankOptions | false;
+  rerank: RerankSettings | false;
   chunking: Partial<ChunkOptions>;
   search: SearchOptions;
   vectorIndex: VectorIndexKind;

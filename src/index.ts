@@ -8,7 +8,7 @@ export type { RagErrorOptions } from './errors.js';
 export { createRag } from './engine.js';
 export type { Rag } from './engine.js';
 export { DEFAULT_ANSWER_OPTIONS, DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
-export type { AnswerOptions, EmbeddingOptions, LlmChoice, RagOptions, RerankOptions, SearchMode, SearchOptions } from './config.js';
+export type { AnswerLlm, AnswerOptions, EmbeddingOptions, RagOptions, RerankSettings, SearchMode, SearchOptions } from './config.js';
 export type { Answer, AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from './generate/ask-types.js';
 export type { AddInput, TextInput } from './engine/inputs.js';
 export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
