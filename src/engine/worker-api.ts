@@ -51,7 +51,7 @@ export interface EngineWorkerApi {
   search(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchHit[]>;
   searchDetailed(query: string, options?: Partial<SearchOptions> & RemoteTaskOptions): Promise<SearchResult>;
   /** Runs `ask()`, sending each event to `onEvent` (an async iterable cannot cross the boundary). */
-  ask(question: string, options: RemoteAskOptions, onEvent: (event: AskEvent) => void, onProgress?: ProgressCallback): Promise<void>;
+  ask(question: string, options: RemoteAskOptions, onEvent: (event: AskEvent) => void | Promise<void>, onProgress?: ProgressCallback): Promise<void>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -110,7 +110,9 @@ export function createEngineWorkerApi(): EngineWorkerApi {
     ask: (question, options, onEvent, onProgress) => {
       const { taskId, ...askOptions } = options;
       return task(taskId, async (signal) => {
-        for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) onEvent(event);
+        // Awaiting each delivery keeps events ahead of the call's own reply (they travel on another
+        // port) and lets a slow page hold generation back.
+        for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
       });
     },
     chunk: async (chunkId) => base().chunk(chunkId),

@@ -11,6 +11,8 @@ interface PageResult {
   failures: { name: string; code: string }[];
   progressStages: string[];
   errorCode: string | null;
+  askEvents: string[];
+  answer: { text: string; citations: { docId: string; quote: string }[]; refused: boolean; generator: string } | null;
 }
 
 async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageResult> {
@@ -36,6 +38,12 @@ async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageRes
     } catch (error) {
       errorCode = (error as { code?: string }).code ?? 'none';
     }
+    const askEvents: string[] = [];
+    let answer: PageResult['answer'] = null;
+    for await (const event of rag.ask('How do bees make honey?')) {
+      askEvents.push(event.type);
+      if (event.type === 'done') answer = event.answer;
+    }
     const status = (await rag.status()) as PageResult['status'];
     await rag.close();
     return {
@@ -44,6 +52,8 @@ async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageRes
       failures: result.failures.map((failure) => ({ name: failure.name, code: failure.error.code })),
       progressStages: [...stages],
       errorCode,
+      askEvents,
+      answer,
     };
   }, device);
 }
@@ -75,6 +85,12 @@ describe('createRag in a browser', () => {
     expect(result.failures).toEqual([{ name: 'broken.txt', code: 'BINARY_CONTENT' }]);
     expect(result.progressStages).toEqual(expect.arrayContaining(['parse', 'embed']));
     expect(result.errorCode).toBe('NOT_FOUND');
+    expect(result.askEvents[0]).toBe('retrieval');
+    expect(result.askEvents).toContain('token');
+    expect(result.askEvents.at(-1)).toBe('done');
+    expect(result.answer?.refused).toBe(false);
+    expect(result.answer?.generator).toBe('extractive');
+    expect(result.answer?.citations[0]).toMatchObject({ docId: 'bees', quote: 'Bees make honey from flower nectar.' });
     expect(offHostRequests()).toEqual([]);
   });
 });
