@@ -1,13 +1,11 @@
 /**
- * A widget backend over a {@link Rag}: `rag.ask()` where the engine has it, otherwise an
- * extractive answer built from `rag.search()` (the top passage's first sentences, cited as [1]).
+ * A widget backend over a {@link Rag}: `rag.ask()`, or (`searchOnly`) an extractive answer built
+ * from `rag.search()` alone (the top passage's first sentences, cited as [1]).
  */
 import type { Rag } from '../engine.js';
 import type { SearchHit } from '../engine/types.js';
 import type { Answer, AskEvent, Citation } from '../generate/ask-types.js';
-import type { AskFn, RagChatBackend, WidgetAskOptions } from './types.js';
-
-type RagWithAsk = Rag & { ask?: (question: string, options: WidgetAskOptions) => AsyncIterable<AskEvent> };
+import type { AskFn, RagChatBackend } from './types.js';
 
 const SENTENCE = /[^.!?。！？]+[.!?。！？]*/g;
 
@@ -56,13 +54,12 @@ export function searchAsk(rag: Pick<Rag, 'search'>, options: { minCoverage?: num
 }
 
 /**
- * The widget backend of a knowledge base: its `ask()` when present, else {@link searchAsk}.
+ * The widget backend of a knowledge base: its `ask()` (or {@link searchAsk} with `searchOnly`).
  *
  * @example
  * chat.backend = ragBackend(await createRag())
  */
-export function ragBackend(rag: Rag): RagChatBackend {
-  const withAsk = rag as RagWithAsk;
-  const ask: AskFn = typeof withAsk.ask === 'function' ? (question, options) => withAsk.ask!(question, options) : searchAsk(rag);
+export function ragBackend(rag: Rag, options: { searchOnly?: boolean } = {}): RagChatBackend {
+  const ask: AskFn = options.searchOnly ? searchAsk(rag) : (question, askOptions) => rag.ask(question, askOptions);
   return { ask, documentText: (docId) => rag.documentText(docId) };
 }

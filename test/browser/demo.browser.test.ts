@@ -70,7 +70,7 @@ describe('the demo app', () => {
     await page.locator('rag-chat textarea').fill('云岭茶园什么时候开始采摘春茶？');
     await page.keyboard.press('Enter');
     await page.locator('rag-chat .msg.bot .actions').waitFor({ timeout: 60_000 });
-    await expect(page.locator('rag-chat .msg.bot .body').textContent()).resolves.toMatch(/云岭/);
+    await expect(page.locator('rag-chat .msg.bot .body').textContent()).resolves.toMatch(/三月/);
     await page.screenshot({ path: `${SHOTS}demo-chinese.png` });
     expect(offHostRequests()).toEqual([]);
     await context.close();
