@@ -11,7 +11,9 @@
  * - `chunk_mb_per_s`: parse + chunk throughput over the evaluation corpus (`scripts/lib/bench-chunk.ts`).
  * - `vector`: flat and voy vector indexes (`scripts/bench/vector.ts`).
  * - `lexical`: the BM25 index (`scripts/bench/lexical.ts`).
- * - `search_ms_10k`: search in headless Chromium over 10,000 chunks (`scripts/bench/search.ts`).
+ * - `search_ms_10k`: search in headless Chromium over 10,000 chunks, and `ask` timings on the same
+ *   engine (`scripts/bench/search.ts`).
+ * - `widget`: `widget_gzip_kb` and `widget_first_paint_ms` (`scripts/bench/widget.ts`).
  *
  * A section in `scripts/bench/` is loaded only when it runs, so one that cannot load fails alone.
  */
@@ -38,6 +40,10 @@ const SECTIONS: Record<string, Section> = {
   lexical: async () => {
     const { benchLexical } = await import('./bench/lexical.js');
     return { lexical: await benchLexical() };
+  },
+  widget: async () => {
+    const { benchWidget } = await import('./bench/widget.js');
+    return { ...(await benchWidget()) };
   },
   search_ms_10k: async () => {
     const { benchSearch } = await import('./bench/search.js');

@@ -7,7 +7,7 @@ import type { RagOptions, SearchOptions } from './config.js';
 import type { AskEvent, AskOptions } from './generate/ask-types.js';
 import type { AddInput } from './engine/inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './engine/types.js';
-import { createEngineWorkerApi, type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
+import { type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
 import { RagError, throwIfAborted } from './errors.js';
 import type { Chunk, TaskOptions } from './types.js';
 import { installErrorTransfer } from './util/worker-errors.js';
@@ -128,6 +128,8 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     if (useWorker) {
       connection = startWorker(options);
     } else {
+      // Loaded only here, so a page that runs the engine in a worker does not load it twice.
+      const { createEngineWorkerApi } = await import('./engine/worker-api.js');
       const api = createEngineWorkerApi();
       await api.init(options);
       connection = { api, died: new Promise<never>(() => undefined), terminate: () => undefined };

@@ -15,6 +15,8 @@ export interface SearchBench {
   search_engine_ms: number;
   search_chunks: number;
   search_index_s: number;
+  /** `ask()` on the same engine (tiny reranker over 24 candidates, extractive answers). */
+  ask: { retrieval_ms: number; rerank_ms: number; prompt_ms: number; overhead_ms: number; first_token_ms: number };
 }
 
 const TARGET_CHUNKS = 10_000;
@@ -24,6 +26,10 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function askMedian(asks: Record<string, number>[], pick: (timing: Record<string, number>) => number): number {
+  return Number(median(asks.map(pick)).toFixed(2));
 }
 
 /** Runs the section. */
@@ -44,11 +50,14 @@ export async function benchSearch(): Promise<SearchBench> {
             add(inputs: unknown[]): Promise<unknown>;
             status(): Promise<{ chunks: number }>;
             searchDetailed(query: string, options?: unknown): Promise<Timed>;
+            ask(question: string): AsyncIterable<{ type: string; answer?: { timings: Record<string, number> } }>;
             close(): Promise<void>;
           }>;
         };
         const rag = await createRag({
           embedding: { model: 'tiny-bge', device: 'wasm', dtype: 'q8', batchSize: 64 },
+          rerank: { model: 'tiny-reranker', device: 'wasm', dtype: 'q8' },
+          answer: { refusalThreshold: 0 },
           runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
         });
         // Deterministic synthetic documents: paragraphs of common words, several chunks each.
@@ -88,8 +97,19 @@ export async function benchSearch(): Promise<SearchBench> {
           embed.push(detailed.timings.embedMs);
           engine.push(detailed.timings.totalMs);
         }
+        const asks: Record<string, number>[] = [];
+        for (let index = 0; index < 30; index++) {
+          const started = performance.now();
+          let firstToken = 0;
+          let timings: Record<string, number> = {};
+          for await (const event of rag.ask(questions[index])) {
+            if (event.type === 'token' && firstToken === 0) firstToken = performance.now() - started;
+            if (event.type === 'done' && event.answer) timings = event.answer.timings;
+          }
+          if (index >= 5) asks.push({ ...timings, wallFirstTokenMs: firstToken });
+        }
         await rag.close();
-        return { wall, embed, engine, chunks, indexSeconds };
+        return { wall, embed, engine, chunks, indexSeconds, asks };
       },
       { target: TARGET_CHUNKS, queries: QUERIES },
     );
@@ -100,6 +120,15 @@ export async function benchSearch(): Promise<SearchBench> {
       search_engine_ms: Number(median(result.engine.map((value, index) => value - result.embed[index])).toFixed(2)),
       search_chunks: result.chunks,
       search_index_s: Number(result.indexSeconds.toFixed(1)),
+      ask: {
+        retrieval_ms: askMedian(result.asks, (timing) => timing.retrievalMs - timing.embedMs),
+        rerank_ms: askMedian(result.asks, (timing) => timing.rerankMs),
+        prompt_ms: askMedian(result.asks, (timing) => timing.promptMs),
+        // From ask() on the page to the first token, less the models' own compute (query
+        // embedding and the cross-encoder; the extractive generator computes nothing heavy).
+        overhead_ms: askMedian(result.asks, (timing) => timing.wallFirstTokenMs - timing.embedMs - timing.rerankMs),
+        first_token_ms: askMedian(result.asks, (timing) => timing.wallFirstTokenMs),
+      },
     };
   } finally {
     await browser.close();
