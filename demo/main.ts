@@ -1,6 +1,6 @@
 // The demo: add documents (drop, pick files or a folder, URL), watch them index, and chat with
 // them through <rag-chat mode="inline">; citations open the passage highlighted in its document.
-import { createRag, defineRagChat, detectCapabilities, ragBackend, type AddInput, type Rag, type RagChatBackend, type RagChatEventMap } from '../src/index.js';
+import { createRag, defineRagChat, detectCapabilities, planGenerator, ragBackend, type AddInput, type Rag, type RagChatBackend, type RagChatEventMap } from '../src/index.js';
 import { ProgressPanel, renderDocuments } from './library.js';
 import { bindSettings, embeddingModel, initialSettings, ragOptions, type DemoSettings } from './settings.js';
 import { showDocument } from './viewer.js';
@@ -119,9 +119,26 @@ chat.addEventListener('answer', (event) => {
   $('generator').textContent = (event as RagChatEventMap['answer']).detail.answer.generator;
 });
 $('viewer-close').addEventListener('click', () => $<HTMLDialogElement>('viewer').close());
-bindSettings($<HTMLFormElement>('settings'), settings, (next) => {
-  settings = next;
-  void startEngine();
+/** Before a language model downloads (hundreds of MB), say how much and ask. */
+async function confirmLlmDownload(): Promise<boolean> {
+  const plan = await planGenerator({ llm: 'auto' });
+  if (!plan.approxDownloadMB) return true;
+  return confirm(
+    `Answering with a language model downloads ${plan.modelId}: about ${plan.approxDownloadMB} MB, once (${plan.reason}). ` +
+      'It is cached in this browser afterwards. Download it now?',
+  );
+}
+
+const settingsForm = $<HTMLFormElement>('settings');
+bindSettings(settingsForm, settings, (next) => {
+  void (async () => {
+    if (next.llm === 'auto' && settings.llm !== 'auto' && !(await confirmLlmDownload())) {
+      (settingsForm.elements.namedItem('llm') as HTMLSelectElement).value = 'extractive';
+      next = { ...next, llm: 'extractive' };
+    }
+    settings = next;
+    await startEngine();
+  })();
 });
 
 const capabilities = await detectCapabilities().catch(() => null);

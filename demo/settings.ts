@@ -1,7 +1,7 @@
-// Demo settings: language preset, chunk size, hybrid and rerank toggles, read from the form and
+// Demo settings: language preset, chunk size, hybrid and rerank toggles, the generator, read from the form and
 // from the URL query (`?models=/models/&embedding=tiny-bge&device=wasm` lets a test drive the demo
 // with the tiny self-hosted models).
-import type { RagOptions } from '../src/index.js';
+import { type RagOptions, rerankerPresetFor } from '../src/index.js';
 
 export type LanguagePreset = 'en' | 'zh' | 'multi';
 
@@ -10,6 +10,8 @@ export interface DemoSettings {
   chunkTokens: number;
   hybrid: boolean;
   rerank: boolean;
+  /** `extractive`: quoted sentences; `auto`: web-llm on WebGPU, else a WASM model. */
+  llm: 'extractive' | 'auto';
 }
 
 export const PRESET_MODELS: Record<LanguagePreset, string> = { en: 'bge-small-en', zh: 'bge-small-zh', multi: 'bge-m3' };
@@ -24,7 +26,13 @@ export function initialSettings(): DemoSettings {
     chunkTokens: Number(query.get('chunk')) || 256,
     hybrid: query.get('hybrid') !== 'false',
     rerank: query.get('rerank') === 'true',
+    llm: query.get('llm') === 'auto' ? 'auto' : 'extractive',
   };
+}
+
+/** The reranker of a settings object (the URL's `reranker` wins, for tests). */
+export function rerankModel(settings: DemoSettings): string {
+  return query.get('reranker') ?? rerankerPresetFor(settings.preset === 'en' ? 'en' : 'zh');
 }
 
 /** The embedding model a settings object uses (the URL's `embedding` wins, for tests). */
@@ -40,6 +48,8 @@ export function ragOptions(settings: DemoSettings): RagOptions {
     embedding: { model: embeddingModel(settings), device: device === 'wasm' || device === 'webgpu' ? device : 'auto' },
     chunking: { maxTokens: settings.chunkTokens },
     search: { mode: settings.hybrid ? 'hybrid' : 'dense' },
+    rerank: settings.rerank ? { model: rerankModel(settings) } : false,
+    answer: { llm: settings.llm },
     runtime: models ? { modelBaseUrl: models, allowRemoteModels: false } : {},
   };
 }
@@ -51,12 +61,14 @@ export function bindSettings(form: HTMLFormElement, settings: DemoSettings, onCh
   field<HTMLInputElement>('chunk').value = String(settings.chunkTokens);
   field<HTMLInputElement>('hybrid').checked = settings.hybrid;
   field<HTMLInputElement>('rerank').checked = settings.rerank;
+  field<HTMLSelectElement>('llm').value = settings.llm;
   form.addEventListener('change', () => {
     onChange({
       preset: field<HTMLSelectElement>('preset').value as LanguagePreset,
-      chunkTokens: Math.max(64, Math.min(1024, Number(field<HTMLInputElement>('chunk').value) || 256)),
+      chunkTokens: Math.max(64, Math.min(510, Number(field<HTMLInputElement>('chunk').value) || 256)),
       hybrid: field<HTMLInputElement>('hybrid').checked,
       rerank: field<HTMLInputElement>('rerank').checked,
+      llm: field<HTMLSelectElement>('llm').value === 'auto' ? 'auto' : 'extractive',
     });
   });
 }

@@ -59,6 +59,26 @@ describe('the demo app', () => {
     await context.close();
   });
 
+  it('asks before a language model download and keeps quoted answers when declined', { timeout: 120_000 }, async () => {
+    const { page, logs, offHostRequests, context } = await openLoggedPage(browser);
+    await page.goto(`${server.origin}/?${TINY}&samples=false`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${logs.join('\n')}`);
+    });
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.locator('details.settings-box summary').click();
+    await page.locator('select[name="llm"]').selectOption('auto');
+    await expect.poll(() => dialogs.length, { timeout: 10_000 }).toBe(1);
+    expect(dialogs[0]).toMatch(/about \d+ MB/);
+    await expect.poll(() => page.locator('select[name="llm"]').inputValue()).toBe('extractive');
+    expect(offHostRequests()).toEqual([]);
+    await context.close();
+  });
+
   it('answers in Chinese from the sample documents', { timeout: 120_000 }, async () => {
     const { page, logs, offHostRequests, context } = await openLoggedPage(browser);
     await page.setViewportSize({ width: 1280, height: 860 });
