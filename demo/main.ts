@@ -4,6 +4,7 @@ import { createRag, defineRagChat, detectCapabilities, planGenerator, ragBackend
 import { ProgressPanel, renderDocuments } from './library.js';
 import { bindSettings, embeddingModel, initialSettings, ragOptions, type DemoSettings } from './settings.js';
 import { showDocument } from './viewer.js';
+import { renderStorage } from './storage.js';
 
 const SAMPLES = ['/samples/inpage-rag.md', '/samples/harbor-lights.md', '/samples/yunling-tea.md'];
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -128,6 +129,10 @@ async function confirmLlmDownload(): Promise<boolean> {
       'It is cached in this browser afterwards. Download it now?',
   );
 }
+
+$('storage-box').addEventListener('toggle', () => {
+  if ($<HTMLDetailsElement>('storage-box').open) void renderStorage($('storage'), $('storage-summary'));
+});
 
 const settingsForm = $<HTMLFormElement>('settings');
 bindSettings(settingsForm, settings, (next) => {

@@ -70,11 +70,26 @@ describe('the demo app', () => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.locator('details.settings-box summary').click();
+    await page.locator('details:has(#settings) > summary').click();
     await page.locator('select[name="llm"]').selectOption('auto');
     await expect.poll(() => dialogs.length, { timeout: 10_000 }).toBe(1);
     expect(dialogs[0]).toMatch(/about \d+ MB/);
     await expect.poll(() => page.locator('select[name="llm"]').inputValue()).toBe('extractive');
+
+    // The storage panel lists cached model files with their sizes and deletes them. Local
+    // (self-hosted) models are not cached, so the test caches a file as a hub download would be.
+    await page.evaluate(async () => {
+      const cache = await caches.open('transformers-cache');
+      await cache.put('/models/example/onnx/model.onnx', new Response(new Uint8Array(4096)));
+    });
+    await page.locator('#storage-box summary').click();
+    const row = page.locator('#storage li[data-cache]').first();
+    await row.waitFor({ timeout: 10_000 });
+    await expect(row.textContent()).resolves.toMatch(/transformers-cache: 1 files, 4\.0 KB/);
+    const name = await row.getAttribute('data-cache');
+    await row.locator('button').click();
+    await expect.poll(() => page.locator(`#storage li[data-cache="${name}"]`).count()).toBe(0);
+    await expect(page.evaluate((cacheName) => caches.has(cacheName!), name)).resolves.toBe(false);
     expect(offHostRequests()).toEqual([]);
     await context.close();
   });
