@@ -1,8 +1,7 @@
 // transformers.js in a module worker in real Chromium, on WASM and on WebGPU, with every file
 // (onnxruntime-web's .wasm, the tiny model) served from 127.0.0.1.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openLoggedPage, startServer, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { openLoggedPage, useBrowserSuite } from './harness.js';
 
 interface EmbedResult {
   data: number[];
@@ -10,20 +9,11 @@ interface EmbedResult {
 }
 
 describe('embedding in a browser worker', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser({ webgpu: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite({ webgpu: true });
 
   it('embeds on WASM and on WebGPU with agreeing results and no request off 127.0.0.1', { timeout: 120_000 }, async () => {
-    const { page, requests, logs, offHostRequests } = await openLoggedPage(browser);
-    await page.goto(`${server.origin}/test/browser/pages/embed.html`);
+    const { page, requests, logs, offHostRequests } = await openLoggedPage(suite.browser);
+    await page.goto(`${suite.server.origin}/test/browser/pages/embed.html`);
     await page.waitForFunction(() => (window as unknown as { embedReady?: boolean }).embedReady === true);
     const texts = ['koalas sleep in eucalyptus trees', '考拉睡在桉树上'];
     const run = (device: 'wasm' | 'webgpu') =>

@@ -1,9 +1,9 @@
 // createRag() in real Chromium: the engine worker ingests two documents and finds the right chunk,
 // with the embedder on WASM and on WebGPU; errors keep their codes across the worker boundary.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Rag } from '../../src/engine.js';
-import { launchBrowser, openLoggedPage, startServer, type TestServer } from './harness.js';
+import { openLoggedPage, useBrowserSuite } from './harness.js';
 
 interface PageResult {
   status: { embedding: { device: string; model: string } | null; documents: number };
@@ -59,20 +59,11 @@ async function runEngine(page: Page, device: 'wasm' | 'webgpu'): Promise<PageRes
 }
 
 describe('createRag in a browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser({ webgpu: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useBrowserSuite({ webgpu: true });
 
   it.each(['wasm', 'webgpu'] as const)('ingests in the worker and finds the right chunk on %s', { timeout: 120_000 }, async (device) => {
-    const { page, logs, offHostRequests } = await openLoggedPage(browser);
-    await page.goto(`${server.origin}/test/browser/pages/engine.html`);
+    const { page, logs, offHostRequests } = await openLoggedPage(suite.browser);
+    await page.goto(`${suite.server.origin}/test/browser/pages/engine.html`);
     await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
     const result = await runEngine(page, device).catch((error) => {
       throw new Error(`${error}\n${logs.join('\n')}`);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Chromium from Debian's package; never a browser downloaded by a test tool. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -104,4 +105,30 @@ export async function openLoggedPage(browser: Browser): Promise<LoggedPage> {
       return new URL(url).hostname !== '127.0.0.1';
     });
   return { page, context, requests, logs, offHostRequests };
+}
+
+/** A suite's server and browser, started before its tests and closed after them. */
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the test server and Chromium once for the calling `describe` block.
+ *
+ * @example
+ * const suite = useBrowserSuite({ webgpu: true })
+ * it('…', async () => { const { page } = await openLoggedPage(suite.browser); await page.goto(suite.server.origin) })
+ */
+export function useBrowserSuite(options: LaunchBrowserOptions & { server?: StartServerOptions } = {}): BrowserSuite {
+  const suite = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    suite.server = await startServer(options.server);
+    suite.browser = await launchBrowser(options);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
