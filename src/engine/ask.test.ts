@@ -78,6 +78,46 @@ describe('runAsk', () => {
     expect(done.answer.timings.firstTokenMs).toBeGreaterThan(0);
   });
 
+  it('rewrites a follow-up question with the conversation before searching', async () => {
+    const generator: Generator = {
+      ...fakeGenerator('Twenty hours [1]'),
+      async *complete(messages) {
+        expect(messages.at(-1)?.content).toContain('How long do they sleep?');
+        expect(messages.at(-1)?.content).toContain('Tell me about koalas');
+        yield 'How long do koalas ';
+        yield 'sleep?\nignored second line';
+      },
+    };
+    const searched: string[] = [];
+    const stages = stagesWith(generator, 0.9);
+    const search = stages.search;
+    stages.search = async (query, options) => {
+      searched.push(query);
+      return search(query, options);
+    };
+    const history = [
+      { role: 'user' as const, content: 'Tell me about koalas' },
+      { role: 'assistant' as const, content: 'Koalas are marsupials [1].' },
+    ];
+    const events = await collect(runAsk('How long do they sleep?', { history }, stages, { candidates: 8, maxSources: 4 }));
+    expect(searched).toEqual(['How long do koalas sleep?']);
+    expect(events[0]).toMatchObject({ type: 'retrieval', query: 'How long do koalas sleep?' });
+    const done = events.at(-1) as Extract<AskEvent, { type: 'done' }>;
+    expect(done.answer.query).toBe('How long do koalas sleep?');
+  });
+
+  it('searches the question itself when the generator cannot rewrite', async () => {
+    const searched: string[] = [];
+    const stages = stagesWith(fakeGenerator('Twenty hours [1]'), 0.9);
+    const search = stages.search;
+    stages.search = async (query, options) => {
+      searched.push(query);
+      return search(query, options);
+    };
+    await collect(runAsk('How long do they sleep?', { history: [{ role: 'user', content: 'Koalas?' }] }, stages, { candidates: 8, maxSources: 4 }));
+    expect(searched).toEqual(['How long do they sleep?']);
+  });
+
   it('reports errors as an error event', async () => {
     const stages = { ...stagesWith(fakeGenerator('x'), 0.9), search: async () => Promise.reject(new Error('boom')) };
     const events = await collect(runAsk('q', {}, stages, { candidates: 8, maxSources: 4 }));
