@@ -3,6 +3,7 @@
  *
  *   npm run eval -- --data ../shared/eval [--json] [--tokenizers <folder>]
  *                   [--models fixtures|real] [--modes lexical,dense,hybrid|none] [--thresholds <file>]
+ *                   [--expand none|prf]
  *                   [--max-tokens N] [--overlap N] [--min-tokens N] [--no-context]
  *                   [--sweep 128,192,384] [--details]
  *
@@ -35,7 +36,7 @@ const SCHEMA = 1;
 
 async function main(): Promise<number> {
   const args = readArgs(process.argv.slice(2), {
-    values: ['data', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep'],
+    values: ['data', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep', 'expand'],
     flags: ['json', 'prebuilt', 'no-context', 'details'],
   });
   const dataDir = resolve(args.values.data ?? DEFAULT_EVAL_DIR);
@@ -104,6 +105,7 @@ async function main(): Promise<number> {
       modes,
       thresholdsFile: args.values.thresholds,
       chunking: options,
+      search: { expansion: parseExpansion(args.values.expand) },
     });
     Object.assign(result, retrieval);
   }
@@ -144,6 +146,12 @@ function parseModes(value: string | undefined): SearchMode[] {
     }
   }
   return modes as SearchMode[];
+}
+
+function parseExpansion(value: string | undefined): 'none' | 'prf' {
+  if (value === undefined || value === 'none') return 'none';
+  if (value !== 'prf') throw new Error(`--expand takes none or prf, not "${value}".`);
+  return value;
 }
 
 function parseModels(value: string | undefined): ModelsChoice {

@@ -29,6 +29,8 @@ export interface SearchOptions {
   rrfK: number;
   /** Most hits from one document (diversity); `Infinity` turns it off. */
   maxPerDocument: number;
+  /** Lexical query expansion: `prf` adds the best terms of the top hits (pseudo-relevance feedback). */
+  expansion: 'none' | 'prf';
 }
 
 /** Which generator answers: see `createGenerator()`; `auto` picks web-llm, else WASM, else extractive. */
@@ -93,6 +95,7 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchOptions> = Object.freeze({
   candidates: 50,
   rrfK: 60,
   maxPerDocument: 3,
+  expansion: 'none',
 });
 
 /** Defaults of {@link AnswerOptions}. */

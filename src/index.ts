@@ -28,6 +28,8 @@ export type { Capabilities, ModelDevice, ModelDtype } from './embed/device.js';
 export { reciprocalRankFusion, capPerGroup, DEFAULT_RRF_K } from './retrieve/fusion.js';
 export type { FusedItem, FusionOptions, RankedItem } from './retrieve/fusion.js';
 export type { RetrievedItem } from './retrieve/hybrid-search.js';
+export { DEFAULT_PRF_OPTIONS, expandQueryPrf, searchWithPrf } from './retrieve/expand.js';
+export type { PrfOptions } from './retrieve/expand.js';
 
 // ingest
 export { DEFAULT_PARSE_OPTIONS, defaultPdfjsLoader, detectLanguage, parseDocument, parseDocuments, setPdfjsLoader } from './ingest/index.js';

@@ -4,7 +4,7 @@
  * question searched in each mode.
  */
 import type { ChunkOptions } from '../../src/chunk/options.js';
-import { resolveRagOptions, type SearchMode } from '../../src/config.js';
+import { resolveRagOptions, type SearchMode, type SearchOptions } from '../../src/config.js';
 import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import type { SearchHit } from '../../src/engine/types.js';
 import type { ParsedDocument } from '../../src/types.js';
@@ -25,6 +25,7 @@ export async function buildKnowledgeBase(
   models: ModelsChoice,
   tokenizers: CorpusTokenizers,
   chunking: Partial<ChunkOptions> = {},
+  search: Partial<SearchOptions> = {},
 ): Promise<{ kb: KnowledgeBase; buildMs: number }> {
   const hasChinese = docs.some((doc) => langGroup(doc.lang) === 'zh');
   const options =
@@ -34,7 +35,7 @@ export async function buildKnowledgeBase(
           chunking,
           runtime: { modelBaseUrl: `${FIXTURE_MODELS_DIR}/models`, allowRemoteModels: false },
         })
-      : resolveRagOptions({ embedding: { model: hasChinese ? 'bge-small-zh' : 'bge-small-en', batchSize: 32 }, chunking });
+      : resolveRagOptions({ embedding: { model: hasChinese ? 'bge-small-zh' : 'bge-small-en', batchSize: 32 }, chunking, search });
   const kb = new KnowledgeBase(options, { tokenCounterFor: (lang) => tokenizers.counterFor(lang) });
   const started = performance.now();
   const result = await kb.addParsed(docs);

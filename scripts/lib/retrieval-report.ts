@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ChunkOptions } from '../../src/chunk/options.js';
-import type { SearchMode } from '../../src/config.js';
+import type { SearchMode, SearchOptions } from '../../src/config.js';
 import type { SearchHit } from '../../src/engine/types.js';
 import type { ParsedDocument } from '../../src/types.js';
 import type { EvalQuestion, UnanswerableQuestion } from './eval-data.js';
@@ -64,11 +64,13 @@ export interface RetrievalInputs {
   thresholdsFile?: string;
   /** Chunking options (the same as the chunk figures use). */
   chunking?: Partial<ChunkOptions>;
+  /** Search settings (for example `expansion: 'prf'`). */
+  search?: Partial<SearchOptions>;
 }
 
 /** Builds the engine's knowledge base and evaluates each mode. */
 export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record<string, unknown>> {
-  const { kb, buildMs } = await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking);
+  const { kb, buildMs } = await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking, inputs.search);
   const status = kb.status();
   const given = thresholdsFrom(inputs.thresholdsFile);
   const modes: Record<string, unknown> = {};
@@ -114,6 +116,7 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
     models: inputs.models,
     embedding: status.embedding,
     index_ms: Math.round(buildMs),
+    expansion: inputs.search?.expansion ?? 'none',
     reranker: reranker?.modelId ?? null,
     modes,
     ...(answers ? { answers } : {}),

@@ -11,6 +11,7 @@ import { configureRuntime } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import { parseDocument } from '../ingest/parse-document.js';
 import { LexicalIndex } from '../lexical/lexical-index.js';
+import { searchWithPrf } from '../retrieve/expand.js';
 import { fuseRetrievers, type RetrievedItem } from '../retrieve/hybrid-search.js';
 import { createEstimatedCounter } from '../tokenize/estimated-counter.js';
 import { loadTokenCounter } from '../tokenize/load-token-counter.js';
@@ -273,7 +274,12 @@ export class KnowledgeBase {
       }
       throwIfAborted(options.signal);
       let mark = now();
-      const lexical = mode !== 'dense' ? this.lexical.search(trimmed, { k: settings.candidates }) : undefined;
+      const lexical =
+        mode === 'dense'
+          ? undefined
+          : settings.expansion === 'prf'
+            ? searchWithPrf(this.lexical, trimmed, settings.candidates, (id) => this.chunksById.get(id)?.text ?? '')
+            : this.lexical.search(trimmed, { k: settings.candidates });
       timings.lexicalMs = now() - mark;
       mark = now();
       items = fuseRetrievers({
