@@ -118,6 +118,29 @@ describe('runAsk', () => {
     expect(searched).toEqual(['How long do they sleep?']);
   });
 
+  it('searches LLM rephrasings too and fuses the lists (multi-query)', async () => {
+    const generator: Generator = {
+      ...fakeGenerator('Twenty hours [1]'),
+      async *complete(messages) {
+        expect(messages[0].content).toContain('2 different rephrasings');
+        yield '1. koala sleeping hours\n2. how much do koalas sleep\n3. a third one is cut';
+      },
+    };
+    const searched: string[] = [];
+    const stages = stagesWith(generator, 0.9);
+    stages.search = async (query) => {
+      searched.push(query);
+      const id = query === 'koala sleeping hours' ? 'b' : 'a';
+      return { hits: [hit(id, `${id} text`)], mode: 'lexical', timings: { embedMs: 1, vectorMs: 0, lexicalMs: 0, fuseMs: 0, totalMs: 0 } };
+    };
+    const events = await collect(runAsk('How long do koalas sleep?', { multiQuery: 2 }, stages, { candidates: 8, maxSources: 4 }));
+    expect(searched).toEqual(['How long do koalas sleep?', 'koala sleeping hours', 'how much do koalas sleep']);
+    const retrieval = events[0] as Extract<AskEvent, { type: 'retrieval' }>;
+    expect(retrieval.hits.map((entry) => entry.chunkId)).toEqual(['a', 'b']);
+    const done = events.at(-1) as Extract<AskEvent, { type: 'done' }>;
+    expect(done.answer.timings.embedMs).toBe(3);
+  });
+
   it('reports errors as an error event', async () => {
     const stages = { ...stagesWith(fakeGenerator('x'), 0.9), search: async () => Promise.reject(new Error('boom')) };
     const events = await collect(runAsk('q', {}, stages, { candidates: 8, maxSources: 4 }));

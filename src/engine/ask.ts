@@ -6,6 +6,7 @@
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from '../generate/ask-types.js';
 import type { AnswerSource, ChatMessage, Generator } from '../generate/types.js';
+import { reciprocalRankFusion } from '../retrieve/fusion.js';
 import type { SearchHit, SearchResult } from './types.js';
 
 /** A reranked hit: the hit and the cross-encoder's score (sigmoid of its logit). */
@@ -51,6 +52,43 @@ function toSource(hit: SearchHit, n: number): AnswerSource {
 }
 
 const now = () => performance.now();
+
+/** Asks the LLM for `count` rephrasings of a query, one per line. */
+async function rephrasings(query: string, count: number, generator: Generator, signal?: AbortSignal): Promise<string[]> {
+  if (!generator.complete || count <= 0) return [];
+  const messages: ChatMessage[] = [
+    {
+      role: 'system',
+      content: `Write ${count} different rephrasings of the search query, one per line, in its language. Reply with the rephrasings only.`,
+    },
+    { role: 'user', content: query },
+  ];
+  let text = '';
+  for await (const delta of generator.complete(messages, { maxTokens: 48 * count, temperature: 0, signal })) text += delta;
+  return [...new Set(text.split('\n').map((line) => line.replace(/^\s*(?:\d+[.)]|[-*•])\s*/, '').trim()))]
+    .filter((line) => line.length > 0 && line !== query)
+    .slice(0, count);
+}
+
+/** Searches the query and its rephrasings and fuses the lists (the query weighted first). */
+async function searchFused(stages: AskStages, queries: string[], k: number, signal?: AbortSignal): Promise<SearchResult> {
+  const results = [];
+  for (const query of queries) results.push(await stages.search(query, { k, signal }));
+  if (results.length === 1) return results[0];
+  const byId = new Map<string, SearchHit>();
+  for (const result of [...results].reverse()) for (const hit of result.hits) byId.set(hit.chunkId, hit);
+  const fused = reciprocalRankFusion(
+    results.map((result) => result.hits.map((hit) => ({ id: hit.chunkId }))),
+    { weights: results.map((_, index) => (index === 0 ? 1 : 0.5)) },
+  );
+  const timings = { ...results[0].timings };
+  for (const result of results.slice(1)) timings.embedMs += result.timings.embedMs;
+  return {
+    hits: fused.slice(0, k).map((item, index) => ({ ...byId.get(item.id)!, rank: index + 1, fusedScore: item.score })),
+    mode: results[0].mode,
+    timings,
+  };
+}
 
 /**
  * Rewrites a follow-up question into a standalone query with the LLM, when there is history and
@@ -121,7 +159,14 @@ async function* answerQuery(context: AskContext, options: AskOptions, stages: As
   const { asked, query, history, timings, started } = context;
   const signal = options.signal;
   let mark = now();
-  const result = await stages.search(query, { k: settings.candidates, signal });
+  const queries = [query];
+  if ((options.multiQuery ?? 0) > 0) {
+    context.generator ??= await stages.generator();
+    queries.push(...(await rephrasings(query, options.multiQuery ?? 0, context.generator, signal)));
+    timings.rewriteMs += now() - mark;
+    mark = now();
+  }
+  const result = await searchFused(stages, queries, settings.candidates, signal);
   timings.retrievalMs = now() - mark;
   timings.embedMs = result.timings.embedMs;
   let hits = result.hits;

@@ -38,6 +38,7 @@ export interface RemoteAskOptions extends RemoteTaskOptions {
   history?: AskOptions['history'];
   rerank?: boolean;
   maxSources?: number;
+  multiQuery?: number;
 }
 
 /** What the engine worker exposes (the same object runs in-process in Node). */

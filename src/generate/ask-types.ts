@@ -74,4 +74,9 @@ export interface AskOptions {
   rerank?: boolean;
   /** Sources offered to the generator at most. Default 6. */
   maxSources?: number;
+  /**
+   * Multi-query expansion: the LLM writes this many rephrasings of the query, each is searched,
+   * and the lists are fused with reciprocal rank fusion. Default 0 (off); needs an LLM generator.
+   */
+  multiQuery?: number;
 }
