@@ -4,7 +4,9 @@
 import type { ChunkOptions } from './chunk/options.js';
 import type { ModelDevice, ModelDtype } from './embed/device.js';
 import type { RuntimeOptions } from './embed/runtime.js';
+import type { StorageKind, StorageOptions } from './store/types.js';
 import type { VectorIndexKind } from './vector/types.js';
+import { RagError } from './errors.js';
 
 /** Retrieval modes: dense vectors, BM25, or both fused with reciprocal rank fusion. */
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
@@ -75,6 +77,14 @@ export interface RagOptions {
   /** Per-document parse limits. */
   parse?: { timeoutMs?: number; maxBytes?: number };
   /**
+   * Where the knowledge base lives: `memory` (default; gone on reload) or `indexeddb` (survives
+   * reloads; browsers, or Node with an IndexedDB implementation). An object also sets the
+   * model-change policy.
+   */
+  storage?: StorageKind | Partial<StorageOptions>;
+  /** The knowledge base's name (one store per name and origin). Default `default`. */
+  name?: string;
+  /**
    * Run the heavy work in a web worker. Default `auto`: a worker in browsers, in-process in Node.
    */
   worker?: boolean | 'auto';
@@ -115,6 +125,7 @@ export interface ResolvedRagOptions {
   vectorIndex: VectorIndexKind;
   runtime: RuntimeOptions;
   parse: { timeoutMs?: number; maxBytes?: number };
+  storage: StorageOptions;
 }
 
 /** Merges options with the defaults once. */
@@ -128,5 +139,23 @@ export function resolveRagOptions(options: RagOptions = {}): ResolvedRagOptions 
     vectorIndex: options.vectorIndex ?? 'flat',
     runtime: { ...options.runtime },
     parse: { ...options.parse },
+    storage: resolveStorage(options),
   };
+}
+
+function resolveStorage(options: RagOptions): StorageOptions {
+  const given = typeof options.storage === 'string' ? { kind: options.storage } : { ...options.storage };
+  const storage: StorageOptions = {
+    kind: given.kind ?? 'memory',
+    name: given.name ?? options.name ?? 'default',
+    onModelChange: given.onModelChange ?? 'reembed',
+  };
+  if (storage.kind !== 'memory' && storage.kind !== 'indexeddb') {
+    throw new RagError('INVALID_ARGUMENT', `storage must be "memory" or "indexeddb", not "${String(storage.kind)}".`);
+  }
+  if (storage.onModelChange !== 'reembed' && storage.onModelChange !== 'refuse') {
+    throw new RagError('INVALID_ARGUMENT', `storage.onModelChange must be "reembed" or "refuse", not "${String(storage.onModelChange)}".`);
+  }
+  if (typeof storage.name !== 'string' || storage.name.length === 0) throw new RagError('INVALID_ARGUMENT', 'The knowledge base name must be a non-empty string.');
+  return storage;
 }

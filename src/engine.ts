@@ -3,10 +3,12 @@
  * in-process (Node), and gives one small async API over both.
  */
 import * as Comlink from 'comlink';
-import type { RagOptions, SearchOptions } from './config.js';
+import { resolveRagOptions, type RagOptions, type SearchOptions } from './config.js';
 import type { AskEvent, AskOptions } from './generate/ask-types.js';
 import type { AddInput } from './engine/inputs.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './engine/types.js';
+import type { ImportResult } from './engine/knowledge-base.js';
+import type { StorageBreakdown } from './store/types.js';
 import { type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
 import { RagError, throwIfAborted } from './errors.js';
 import type { Chunk, TaskOptions } from './types.js';
@@ -31,8 +33,49 @@ export interface Rag {
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
-  /** Stops the worker; the engine cannot be used afterwards. */
+  /**
+   * The whole knowledge base as one versioned binary file with a checksum: documents, chunks and
+   * vectors (save it as a `.ragkb` file; `importFile` reads it back).
+   */
+  exportFile(): Promise<Uint8Array>;
+  /**
+   * Imports an export file. It is checked whole first: a truncated or altered file throws
+   * `CORRUPT_DATA` and changes nothing. `replace` drops what was stored before; by default the
+   * file's documents are merged in (its version wins per id).
+   */
+  importFile(file: Uint8Array | ArrayBuffer | Blob, options?: TaskOptions & { replace?: boolean }): Promise<ImportResult>;
+  /** The origin's storage use and quota (`navigator.storage.estimate()`), and whether it is persistent. */
+  storageEstimate(): Promise<StorageEstimateInfo>;
+  /** Bytes the knowledge base holds, by kind (text, vectors, lexical index, the rest). */
+  storageBreakdown(): Promise<StorageBreakdown>;
+  /** Saves pending work and stops the worker; the engine cannot be used afterwards. */
   close(): Promise<void>;
+}
+
+/** What {@link Rag.storageEstimate} reports; figures are null where the browser does not say. */
+export interface StorageEstimateInfo {
+  usage: number | null;
+  quota: number | null;
+  /** Whether the browser keeps this origin's data under storage pressure (`navigator.storage.persisted()`). */
+  persisted: boolean | null;
+}
+
+async function storageEstimate(): Promise<StorageEstimateInfo> {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  if (!storage?.estimate) return { usage: null, quota: null, persisted: null };
+  const [estimate, persisted] = await Promise.all([storage.estimate(), storage.persisted ? storage.persisted().catch(() => null) : null]);
+  return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+}
+
+/** Asks the browser to keep this origin's data under storage pressure (a no-op where it cannot). */
+async function requestPersistence(): Promise<void> {
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+  if (!storage?.persist || !storage.persisted) return;
+  try {
+    if (!(await storage.persisted())) await storage.persist();
+  } catch {
+    // A denied or unsupported request leaves best-effort storage, which still works.
+  }
 }
 
 function isBrowserLike(): boolean {
@@ -99,7 +142,11 @@ function startWorker(options: RagOptions): Connection {
   const died = new Promise<never>((_, reject) => {
     const fail = (event: Event) => {
       const detail = (event as ErrorEvent).message || event.type;
-      reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call, but documents added since the page loaded must be added again.`));
+      const lost =
+        options.storage === 'indexeddb' || (typeof options.storage === 'object' && options.storage.kind === 'indexeddb')
+          ? 'the stored documents load again'
+          : 'but documents added since the page loaded must be added again';
+      reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call, and ${lost}.`));
     };
     worker.addEventListener('error', fail);
     worker.addEventListener('messageerror', fail);
@@ -169,6 +216,7 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
   }
 
   await connect();
+  if (resolveRagOptions({ storage: options.storage }).storage.kind === 'indexeddb') void requestPersistence();
   return {
     ready: (task = {}) => call((api, taskId, onProgress) => api.ready({ taskId }, onProgress), task),
     add: (inputs, task = {}) =>
@@ -200,10 +248,21 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     chunk: (chunkId) => call((api) => api.chunk(chunkId)),
     documentText: (docId) => call((api) => api.documentText(docId)),
     status: () => call((api) => api.status()),
+    exportFile: () => call((api) => api.exportFile()),
+    importFile: async (file, task = {}) => {
+      const bytes = file instanceof Uint8Array ? file : new Uint8Array(file instanceof ArrayBuffer ? file : await file.arrayBuffer());
+      return call((api, taskId, onProgress) => api.importFile(bytes, { taskId, replace: task.replace }, onProgress), task);
+    },
+    storageEstimate,
+    storageBreakdown: () => call((api) => api.storageBreakdown()),
     async close() {
       closed = true;
-      connection?.terminate();
+      const current = connection;
       connection = undefined;
+      if (!current) return;
+      // Lets the engine save its pending lexical snapshot; a stuck worker is stopped anyway.
+      await Promise.race([current.api.close().catch(() => undefined), current.died.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      current.terminate();
     },
   };
 }

@@ -42,6 +42,8 @@ export const ErrorCode = Object.freeze({
   CORRUPT_DATA: 'CORRUPT_DATA',
   /** Browser storage is full. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** Browser storage (IndexedDB) failed for another reason than a full quota. */
+  STORAGE_FAILED: 'STORAGE_FAILED',
   /** A web worker crashed or could not start. */
   WORKER_FAILED: 'WORKER_FAILED',
   /** The browser lacks a capability the requested feature needs (WebGPU, OPFS, ...). */

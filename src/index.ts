@@ -6,13 +6,19 @@ export type { RagErrorOptions } from './errors.js';
 
 // engine
 export { createRag } from './engine.js';
-export type { Rag } from './engine.js';
+export type { Rag, StorageEstimateInfo } from './engine.js';
 export { DEFAULT_ANSWER_OPTIONS, DEFAULT_EMBEDDING_OPTIONS, DEFAULT_SEARCH_OPTIONS } from './config.js';
 export type { AnswerLlm, AnswerOptions, EmbeddingOptions, RagOptions, RerankSettings, SearchMode, SearchOptions } from './config.js';
 export type { Answer, AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from './generate/ask-types.js';
 export type { AddInput, TextInput } from './engine/inputs.js';
-export type { AddFailure, AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
+export type { AddFailure, AddResult, AddSkip, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
 export { KnowledgeBase } from './engine/knowledge-base.js';
+export type { ImportOptions, ImportResult, KnowledgeBaseHooks } from './engine/knowledge-base.js';
+
+// Persistence
+export { deleteStore as deleteKnowledgeBase, STORE_SCHEMA_VERSION } from './store/idb-store.js';
+export { EXPORT_VERSION } from './store/export-format.js';
+export type { ModelChangePolicy, RepairReport, StorageBreakdown, StorageKind, StorageOptions, StoreStatus } from './store/types.js';
 
 // embed
 export { EMBEDDING_PRESETS, BGE_EN_QUERY_INSTRUCTION, BGE_ZH_QUERY_INSTRUCTION, findEmbeddingPreset } from './embed/presets.js';

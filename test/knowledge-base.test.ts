@@ -59,12 +59,12 @@ describe('KnowledgeBase', () => {
 
   it('replaces a document added again with the same id, and removes it', async () => {
     await kb.add([{ id: 'koala', markdown: '# Koala\n\nKoalas are marsupials from Australia.' }]);
-    expect(kb.documents().filter((doc) => doc.id === 'koala')).toHaveLength(1);
+    expect((await kb.documents()).filter((doc) => doc.id === 'koala')).toHaveLength(1);
     expect((await kb.search('eucalyptus leaves', { mode: 'lexical' })).some((hit) => hit.docId === 'koala')).toBe(false);
-    expect(kb.remove('koala')).toBe(true);
-    expect(kb.remove('koala')).toBe(false);
+    expect(await kb.remove('koala')).toBe(true);
+    expect(await kb.remove('koala')).toBe(false);
     expect((await kb.search('marsupials australia', { mode: 'lexical' })).length).toBe(0);
-    expect(kb.documents().map((doc) => doc.id)).toEqual(['piano', 'tea']);
+    expect((await kb.documents()).map((doc) => doc.id)).toEqual(['piano', 'tea']);
   });
 
   it('reports a broken input with its code and still adds the others', async () => {

@@ -23,7 +23,12 @@ import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import { runAsk } from './ask.js';
 import { AskResources } from './ask-stages.js';
 import { type AddInput, inputName, toDocumentInput } from './inputs.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './types.js';
+import type { AddResult, AddSkip, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './types.js';
+import { decodeExport, encodeExport } from '../store/export-format.js';
+import { IdbStore, type StoreContents, type StoredModel } from '../store/idb-store.js';
+import { contentHash, documentParts, fromChunkRecord, packVectors, partsProblem, storageBreakdown } from '../store/records.js';
+import { ChangeChannel, SerialQueue, withLock } from '../store/tabs.js';
+import type { RepairReport, StorageBreakdown, StoredDocumentParts, VectorRecord } from '../store/types.js';
 
 /** In-process extension points (functions cannot cross the worker boundary, so not in RagOptions). */
 export interface KnowledgeBaseHooks {
@@ -38,7 +43,32 @@ interface StoredDocument {
   info: DocumentInfo;
   doc: ParsedDocument;
   chunkIds: string[];
+  hash: string;
+  /** The store commit of this version (0 in memory). */
+  commit: number;
+  /** The model of its vectors, or null. */
+  vectorModel: StoredModel | null;
+  /** Its vectors, kept only in memory storage (for export); IndexedDB holds them otherwise. */
+  vectors?: VectorRecord | null;
 }
+
+/** One document's outcome inside `add()`. */
+type IndexOutcome = { info: DocumentInfo; skipped?: undefined } | { info: DocumentInfo; skipped: AddSkip['reason'] };
+
+/** Options of {@link KnowledgeBase.importFile}. */
+export interface ImportOptions extends TaskOptions {
+  /** Replace everything stored by the file's documents (default: merge, the file's version wins per id). */
+  replace?: boolean;
+}
+
+/** What `importFile()` did. */
+export interface ImportResult {
+  imported: number;
+  /** Imported documents re-embedded because their vectors came from another model (or had none). */
+  reembedded: number;
+}
+
+const SNAPSHOT_DELAY_MS = 300;
 
 /**
  * An in-memory knowledge base.
@@ -51,7 +81,21 @@ interface StoredDocument {
 export class KnowledgeBase {
   private readonly documentsById = new Map<string, StoredDocument>();
   private readonly chunksById = new Map<string, Chunk>();
-  private readonly lexical = new LexicalIndex();
+  /** Content hash → document id, to recognise the same content added again. */
+  private readonly idByHash = new Map<string, string>();
+  private lexical = new LexicalIndex();
+  private store: IdbStore | undefined;
+  private channel: ChangeChannel | undefined;
+  /** The store commit this engine's memory reflects. */
+  private knownCommit = 0;
+  /** Set when another tab announced a change (or our commit skipped one): sync before the next read. */
+  private stale = false;
+  private repair: RepairReport | null = null;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private readyLoad: Promise<void> | undefined;
+  /** Store commits and the memory changes that follow them run one at a time. */
+  private readonly writes = new SerialQueue();
+  private closed = false;
   private vectors: VectorIndex | undefined;
   private embedder: Embedder | undefined;
   private counter: TokenCounter | undefined;
@@ -86,6 +130,7 @@ export class KnowledgeBase {
       await previous;
       throwIfAborted(options.signal);
       await this.ready(options);
+      await this.syncIfStale();
       const stages = this.askResources.stages(this, options.onProgress);
       const { candidates, maxSources } = this.options.answer;
       yield* runAsk(question, options, stages, { candidates, maxSources });
@@ -94,10 +139,252 @@ export class KnowledgeBase {
     }
   }
 
-  /** Loads the embedding model (once); on failure the engine stays usable for lexical search. */
+  /**
+   * Loads the embedding model (once; on failure the engine stays usable for lexical search) and
+   * opens the store: checks it, loads it, and re-embeds documents of another model.
+   */
   ready(options: TaskOptions = {}): Promise<void> {
+    if (!this.readyLoad) {
+      this.readyLoad = this.open(options);
+      this.readyLoad.catch(() => {
+        this.readyLoad = undefined;
+      });
+    }
+    return this.readyLoad;
+  }
+
+  private async open(options: TaskOptions): Promise<void> {
     this.embedderLoad ??= this.loadEmbedder(options);
-    return this.embedderLoad;
+    if (this.options.storage.kind !== 'indexeddb') {
+      await this.embedderLoad;
+      return;
+    }
+    const { name } = this.options.storage;
+    const contentsLoad = (async () => {
+      this.store ??= await IdbStore.open(name);
+      return this.store.readAll();
+    })();
+    const [contents] = await Promise.all([contentsLoad, this.embedderLoad]);
+    this.channel ??= new ChangeChannel(name, () => {
+      this.stale = true;
+    });
+    await this.writes.run(() => this.loadContents(contents, options));
+    await this.reembedStale(options);
+  }
+
+  /** Checks what the store holds, removes leftovers, and loads the rest into memory. */
+  private async loadContents(contents: StoreContents, options: TaskOptions): Promise<void> {
+    const store = this.store!;
+    const report: RepairReport = { removedDocuments: [], removedOrphans: 0, droppedVectors: [], rebuiltLexical: false, reembedded: 0 };
+    const valid: StoredDocumentParts[] = [];
+    for (const record of contents.records) {
+      const source = contents.sources.get(record.id);
+      const vectors = contents.vectors.get(record.id) ?? null;
+      const parts: StoredDocumentParts = { record, source: source!, vectors: null };
+      if (!source || partsProblem(parts)) {
+        report.removedDocuments.push(record.id);
+        continue;
+      }
+      if (vectors) {
+        parts.vectors = vectors;
+        if (partsProblem(parts) || !record.vectorModel || vectors.model !== record.vectorModel.id) {
+          parts.vectors = null;
+          parts.record = { ...record, vectorModel: null };
+          report.droppedVectors.push(record.id);
+        }
+      }
+      valid.push(parts);
+    }
+    const known = new Set(contents.records.map((record) => record.id));
+    const orphans = new Set<string>();
+    for (const id of [...contents.sources.keys(), ...contents.vectors.keys()]) if (!known.has(id)) orphans.add(id);
+    report.removedOrphans = orphans.size;
+    let commit = contents.commit;
+    if (report.removedDocuments.length > 0 || orphans.size > 0) {
+      commit = await store.deleteDocuments([...report.removedDocuments, ...orphans]);
+    }
+    if (report.droppedVectors.length > 0) {
+      await store.deleteVectors(report.droppedVectors);
+      // Their headers must say so too, or the next open would look for the dropped vectors.
+      for (const parts of valid) {
+        if (report.droppedVectors.includes(parts.record.id)) commit = (await store.commitDocument(parts)).commit ?? commit;
+      }
+    }
+    this.knownCommit = commit;
+    options.onProgress?.({ stage: 'store', done: 0, total: valid.length, unit: 'files' });
+    const snapshot = contents.snapshot;
+    let lexical: LexicalIndex | undefined;
+    const chunkTotal = valid.reduce((sum, parts) => sum + parts.record.chunks.length, 0);
+    if (snapshot && snapshot.commit === contents.commit && commit === contents.commit) {
+      try {
+        lexical = LexicalIndex.deserialize(snapshot.bytes);
+        if (lexical.size !== chunkTotal) lexical = undefined;
+      } catch {
+        lexical = undefined;
+      }
+    }
+    report.rebuiltLexical = lexical === undefined;
+    this.lexical = lexical ?? new LexicalIndex();
+    this.applyAll(valid, { lexical: report.rebuiltLexical });
+    if (report.rebuiltLexical && valid.length > 0) this.scheduleSnapshot();
+    options.onProgress?.({ stage: 'store', done: valid.length, total: valid.length, unit: 'files' });
+    this.repair = report;
+  }
+
+  /** Loads many documents into memory at once (one vector batch). */
+  private applyAll(list: readonly StoredDocumentParts[], options: { lexical: boolean }): void {
+    const ids: string[] = [];
+    const rows: Float32Array[] = [];
+    for (const parts of list) {
+      const chunks = this.applyParts(parts, { lexical: options.lexical, vectors: false });
+      if (this.vectorsUsable(parts)) {
+        ids.push(...chunks.map((chunk) => chunk.id));
+        rows.push(new Float32Array(parts.vectors!.data));
+      }
+    }
+    if (ids.length > 0 && this.vectors) {
+      const packed = new Float32Array(ids.length * this.vectors.dimension);
+      let offset = 0;
+      for (const row of rows) {
+        packed.set(row, offset);
+        offset += row.length;
+      }
+      this.vectors.add(ids, packed);
+    }
+  }
+
+  /** Whether a document's stored vectors belong to the loaded embedding model. */
+  private vectorsUsable(parts: StoredDocumentParts): boolean {
+    const model = parts.record.vectorModel;
+    return Boolean(
+      parts.vectors && model && this.embedder && this.vectors && model.id === this.embedder.modelId && model.dimension === this.embedder.dimension,
+    );
+  }
+
+  /** Puts one document into memory, replacing any version of it. Synchronous, so never half-applied. */
+  private applyParts(parts: StoredDocumentParts, options: { lexical: boolean; vectors: boolean }): Chunk[] {
+    const { record, source } = parts;
+    if (this.documentsById.has(record.id)) this.removeFromMemory(record.id);
+    const chunks = record.chunks.map((chunk) => fromChunkRecord(chunk, source.doc));
+    for (const chunk of chunks) this.chunksById.set(chunk.id, chunk);
+    if (options.lexical) this.lexical.add(chunks);
+    const usable = this.vectorsUsable(parts);
+    if (options.vectors && usable) this.vectors!.add(chunks.map((chunk) => chunk.id), new Float32Array(parts.vectors!.data));
+    this.documentsById.set(record.id, {
+      info: record.info,
+      doc: source.doc,
+      chunkIds: chunks.map((chunk) => chunk.id),
+      hash: record.hash,
+      commit: record.commit,
+      vectorModel: usable ? record.vectorModel : null,
+      ...(this.store ? {} : { vectors: parts.vectors }),
+    });
+    this.idByHash.set(record.hash, record.id);
+    return chunks;
+  }
+
+  private removeFromMemory(docId: string): boolean {
+    const stored = this.documentsById.get(docId);
+    if (!stored) return false;
+    this.lexical.remove(stored.chunkIds);
+    this.vectors?.remove(stored.chunkIds);
+    for (const id of stored.chunkIds) this.chunksById.delete(id);
+    this.documentsById.delete(docId);
+    if (this.idByHash.get(stored.hash) === docId) this.idByHash.delete(stored.hash);
+    return true;
+  }
+
+  /**
+   * Re-embeds stored documents whose vectors are missing or come from another model (one tab at
+   * a time), or refuses with `MODEL_MISMATCH` when the storage policy says so.
+   */
+  private async reembedStale(options: TaskOptions): Promise<number> {
+    if (!this.embedder || !this.vectors) return 0;
+    const stale = () => [...this.documentsById.values()].filter((stored) => !stored.vectorModel || stored.vectorModel.id !== this.embedder!.modelId);
+    if (stale().length === 0) return 0;
+    const foreign = this.store ? await this.foreignModels() : [];
+    if (foreign.length > 0 && this.options.storage.onModelChange === 'refuse') {
+      const stored = foreign[0];
+      throw new RagError(
+        'MODEL_MISMATCH',
+        `This knowledge base holds vectors of ${stored.id} (${stored.dimension}-d), but the engine is configured with ${this.embedder.modelId} (${this.embedder.dimension}-d). Open it with embedding: { model: '${stored.id}' }, or with storage: { onModelChange: 'reembed' } to re-embed it.`,
+        { details: { stored, configured: { id: this.embedder.modelId, dimension: this.embedder.dimension } } },
+      );
+    }
+    return withLock(`${this.options.storage.name}:maintenance`, async () => {
+      // Another tab may have re-embedded while this one waited for the lock.
+      await this.syncIfStale(true);
+      const todo = stale();
+      let done = 0;
+      for (const stored of todo) {
+        throwIfAborted(options.signal);
+        options.onProgress?.({ stage: 'embed', item: stored.info.title, done, total: todo.length, unit: 'files' });
+        await this.indexDocument(stored.doc, stored.info.bytes, options, { force: true });
+        done++;
+      }
+      options.onProgress?.({ stage: 'embed', done, total: todo.length, unit: 'files' });
+      if (this.repair) this.repair.reembedded += done;
+      return done;
+    });
+  }
+
+  private async foreignModels(): Promise<StoredModel[]> {
+    const { records } = await this.store!.readRecords();
+    const models = new Map<string, StoredModel>();
+    for (const record of records) {
+      const model = record.vectorModel;
+      if (model && model.id !== this.embedder!.modelId) models.set(model.id, model);
+    }
+    return [...models.values()];
+  }
+
+  /**
+   * Brings memory up to date with the store when another tab changed it: loads the documents
+   * whose commit differs and drops those that are gone.
+   */
+  private async syncIfStale(force = false): Promise<void> {
+    if (!this.store || (!this.stale && !force)) return;
+    this.stale = false;
+    await this.writes.run(async () => {
+      const { commit, records } = await this.store!.readRecords();
+      if (commit === this.knownCommit && !force) return;
+      const present = new Set(records.map((record) => record.id));
+      const changed = records.filter((record) => this.documentsById.get(record.id)?.commit !== record.commit).map((record) => record.id);
+      const parts = changed.length > 0 ? await this.store!.readParts(changed) : [];
+      for (const id of [...this.documentsById.keys()]) if (!present.has(id)) this.removeFromMemory(id);
+      for (const part of parts) this.applyParts(part, { lexical: true, vectors: true });
+      this.knownCommit = commit;
+      if (changed.length > 0 || present.size !== this.documentsById.size) this.scheduleSnapshot();
+    });
+  }
+
+  /** Records a commit of ours; a gap means another tab wrote in between. */
+  private noteCommit(commit: number, changed: string[]): void {
+    if (commit === this.knownCommit + 1) this.knownCommit = commit;
+    else this.stale = true;
+    this.channel?.post({ commit, changed });
+    this.scheduleSnapshot();
+  }
+
+  /** Saves the lexical index a little after the last change (a later open loads it instead of rebuilding). */
+  private scheduleSnapshot(): void {
+    if (!this.store || this.closed) return;
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      void this.saveSnapshot().catch(() => undefined);
+    }, SNAPSHOT_DELAY_MS);
+  }
+
+  /** Saves the lexical index now, if memory reflects the store's latest commit. */
+  async saveSnapshot(): Promise<boolean> {
+    if (!this.store) return false;
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    return this.writes.run(async () => {
+      if (this.stale) return false;
+      return this.store!.saveSnapshot(this.knownCommit, this.lexical.serialize());
+    });
   }
 
   private async loadEmbedder(options: TaskOptions): Promise<void> {
@@ -131,6 +418,7 @@ export class KnowledgeBase {
       llm: this.options.answer.llm,
       generatorReason: this.askResources.generatorReason || null,
       reranker: this.options.rerank ? this.options.rerank.model : null,
+      store: { kind: this.options.storage.kind, name: this.options.storage.name, commit: this.knownCommit, repair: this.repair },
     };
   }
 
@@ -140,7 +428,8 @@ export class KnowledgeBase {
    */
   async add(inputs: readonly AddInput[], options: TaskOptions = {}): Promise<AddResult> {
     await this.ready(options);
-    const result: AddResult = { added: [], failures: [] };
+    await this.syncIfStale();
+    const result: AddResult = { added: [], skipped: [], failures: [] };
     for (let index = 0; index < inputs.length; index++) {
       throwIfAborted(options.signal);
       const name = inputName(inputs[index], index);
@@ -148,7 +437,9 @@ export class KnowledgeBase {
       try {
         const input = await toDocumentInput(inputs[index], options.signal);
         const doc = await parseDocument(input, { ...this.options.parse, signal: options.signal });
-        result.added.push(await this.indexDocument(doc, input.bytes?.byteLength, options));
+        const outcome = await this.indexDocument(doc, input.bytes?.byteLength, options);
+        if (outcome.skipped) result.skipped.push({ name, index, reason: outcome.skipped, document: outcome.info });
+        else result.added.push(outcome.info);
       } catch (error) {
         if (options.signal?.aborted) throw toRagError(error, 'ABORTED');
         result.failures.push({ name, index, error: toRagError(error, 'PARSE_FAILED') });
@@ -161,11 +452,14 @@ export class KnowledgeBase {
   /** Adds documents that are parsed already (the evaluation and build-time indexing). */
   async addParsed(docs: readonly ParsedDocument[], options: TaskOptions = {}): Promise<AddResult> {
     await this.ready(options);
-    const result: AddResult = { added: [], failures: [] };
+    await this.syncIfStale();
+    const result: AddResult = { added: [], skipped: [], failures: [] };
     for (let index = 0; index < docs.length; index++) {
       throwIfAborted(options.signal);
       try {
-        result.added.push(await this.indexDocument(docs[index], undefined, options));
+        const outcome = await this.indexDocument(docs[index], undefined, options);
+        if (outcome.skipped) result.skipped.push({ name: docs[index].id, index, reason: outcome.skipped, document: outcome.info });
+        else result.added.push(outcome.info);
       } catch (error) {
         if (options.signal?.aborted) throw toRagError(error, 'ABORTED');
         result.failures.push({ name: docs[index].id, index, error: toRagError(error, 'PARSE_FAILED') });
@@ -174,16 +468,31 @@ export class KnowledgeBase {
     return result;
   }
 
-  private async indexDocument(doc: ParsedDocument, bytes: number | undefined, options: TaskOptions): Promise<DocumentInfo> {
+  /**
+   * Chunks, embeds and stores one document, then puts it in memory in one synchronous step, so
+   * a failure at any point (a full quota, a closed page) leaves the old version in place.
+   */
+  private async indexDocument(
+    doc: ParsedDocument,
+    bytes: number | undefined,
+    options: TaskOptions,
+    { force = false }: { force?: boolean } = {},
+  ): Promise<IndexOutcome> {
+    const hash = contentHash(doc);
+    if (!force) {
+      const same = this.documentsById.get(doc.id);
+      if (same && same.hash === hash && (!this.embedder || same.vectorModel?.id === this.embedder.modelId)) return { info: same.info, skipped: 'unchanged' };
+      const twin = this.documentsById.get(this.idByHash.get(hash) ?? '');
+      if (twin && twin.info.id !== doc.id) return { info: twin.info, skipped: 'duplicate' };
+    }
     const counter = this.hooks.tokenCounterFor?.(doc.lang) ?? this.counter ?? createEstimatedCounter();
     const chunks = chunkDocument(doc, { ...this.options.chunking, counter });
-    let vectors: Float32Array[] | undefined;
+    let vectors: { model: string; dimension: number; data: ArrayBuffer } | null = null;
     if (this.embedder && this.vectors) {
-      vectors = await this.embedder.embedPassages(chunks.map(embeddingText), options);
+      const rows = await this.embedder.embedPassages(chunks.map(embeddingText), options);
+      vectors = { model: this.embedder.modelId, dimension: this.embedder.dimension, data: packVectors(rows, this.embedder.dimension) };
     }
     throwIfAborted(options.signal);
-    // Everything is computed: now replace the old version in one synchronous step.
-    if (this.documentsById.has(doc.id)) this.removeDocument(doc.id);
     const info: DocumentInfo = {
       id: doc.id,
       title: doc.title,
@@ -196,31 +505,119 @@ export class KnowledgeBase {
       warnings: doc.warnings,
       addedAt: Date.now(),
     };
-    for (const chunk of chunks) this.chunksById.set(chunk.id, chunk);
-    this.lexical.add(chunks);
-    if (vectors && this.vectors) this.vectors.add(chunks.map((chunk) => chunk.id), vectors);
-    this.documentsById.set(doc.id, { info, doc, chunkIds: chunks.map((chunk) => chunk.id) });
-    return info;
+    const parts = documentParts(doc, info, chunks, hash, vectors);
+    return this.writes.run(async () => {
+      if (this.store) {
+        const model = vectors ? { id: vectors.model, dimension: vectors.dimension } : undefined;
+        const result = await this.store.commitDocument(parts, { dedupe: !force, model });
+        if (result.duplicateOf) {
+          // Another tab stored the same content meanwhile.
+          this.stale = true;
+          return { info: result.duplicateOf.info, skipped: 'duplicate' as const };
+        }
+        parts.record.commit = result.commit;
+        this.noteCommit(result.commit, [doc.id]);
+      }
+      this.applyParts(parts, { lexical: true, vectors: true });
+      return { info };
+    });
   }
 
-  /** Removes a document and all its chunks; false when it was not there. */
-  remove(docId: string): boolean {
-    return this.removeDocument(docId);
+  /** Removes a document and all its chunks (from the store too); false when it was not there. */
+  async remove(docId: string): Promise<boolean> {
+    await this.ready();
+    await this.syncIfStale();
+    return this.writes.run(async () => {
+      if (!this.documentsById.has(docId)) return false;
+      if (this.store) this.noteCommit(await this.store.deleteDocuments([docId]), [docId]);
+      return this.removeFromMemory(docId);
+    });
   }
 
-  private removeDocument(docId: string): boolean {
-    const stored = this.documentsById.get(docId);
-    if (!stored) return false;
-    this.lexical.remove(stored.chunkIds);
-    this.vectors?.remove(stored.chunkIds);
-    for (const id of stored.chunkIds) this.chunksById.delete(id);
-    this.documentsById.delete(docId);
-    return true;
-  }
-
-  /** The stored documents, in the order they were added. */
-  documents(): DocumentInfo[] {
+  /** The stored documents, in the order they were added (or loaded). */
+  async documents(): Promise<DocumentInfo[]> {
+    await this.ready();
+    await this.syncIfStale();
     return [...this.documentsById.values()].map((stored) => stored.info);
+  }
+
+  /**
+   * The whole knowledge base as one versioned binary file with a checksum (see `importFile`).
+   *
+   * @example
+   * const bytes = await kb.exportFile()
+   */
+  async exportFile(): Promise<Uint8Array> {
+    await this.ready();
+    await this.syncIfStale();
+    const model = this.embedder ? { id: this.embedder.modelId, dimension: this.embedder.dimension } : null;
+    if (this.store) {
+      const contents = await this.store.readAll();
+      const list = contents.records.map((record) => ({ record, source: contents.sources.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
+      return encodeExport(
+        list.filter((parts) => !partsProblem(parts)),
+        model,
+      );
+    }
+    const list = [...this.documentsById.values()].map((stored) => {
+      const record = documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null).record;
+      return { record: { ...record, vectorModel: stored.vectors ? stored.vectorModel : null }, source: { id: stored.doc.id, doc: stored.doc }, vectors: stored.vectors ?? null };
+    });
+    return encodeExport(list, model);
+  }
+
+  /**
+   * Imports an export file: checked whole first (a truncated or altered file throws
+   * `CORRUPT_DATA` and changes nothing), then written in one transaction. Documents whose vectors
+   * come from another model are re-embedded (or refused, per the storage policy).
+   */
+  async importFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportResult> {
+    const decoded = decodeExport(bytes);
+    await this.ready(options);
+    await this.syncIfStale();
+    const model = this.embedder ? { id: this.embedder.modelId, dimension: this.embedder.dimension } : null;
+    const foreign = decoded.documents.find((parts) => parts.record.vectorModel && model && parts.record.vectorModel.id !== model.id);
+    if (foreign && this.options.storage.onModelChange === 'refuse') {
+      const stored = foreign.record.vectorModel!;
+      throw new RagError('MODEL_MISMATCH', `The file holds vectors of ${stored.id} (${stored.dimension}-d), but the engine uses ${model!.id}; nothing was imported.`, {
+        details: { stored, configured: model },
+      });
+    }
+    await this.writes.run(async () => {
+      if (this.store) {
+        const commit = await this.store.commitMany(decoded.documents, { replaceAll: options.replace });
+        decoded.documents.forEach((parts) => (parts.record.commit = commit));
+        this.noteCommit(commit, decoded.documents.map((parts) => parts.record.id));
+      }
+      if (options.replace) for (const id of [...this.documentsById.keys()]) this.removeFromMemory(id);
+      for (const parts of decoded.documents) this.applyParts(parts, { lexical: true, vectors: true });
+    });
+    const reembedded = await this.reembedStale(options);
+    return { imported: decoded.documents.length, reembedded };
+  }
+
+  /** Bytes the knowledge base holds, by kind (the stored records, or memory's equivalent). */
+  async storageBreakdown(): Promise<StorageBreakdown> {
+    await this.ready();
+    if (this.store) {
+      const contents = await this.store.readAll();
+      const list = contents.records.map((record) => ({ record, source: contents.sources.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
+      return storageBreakdown(list, contents.snapshot?.bytes.byteLength ?? 0);
+    }
+    const list = [...this.documentsById.values()].map((stored) => ({
+      ...documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null),
+      vectors: stored.vectors ?? null,
+    }));
+    return storageBreakdown(list, this.lexical.serialize().byteLength);
+  }
+
+  /** Saves what is pending and closes the store (the engine is unusable afterwards). */
+  async close(): Promise<void> {
+    if (this.store && this.snapshotTimer !== undefined) await this.saveSnapshot().catch(() => false);
+    this.closed = true;
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.channel?.close();
+    await this.writes.run(async () => this.store?.close());
   }
 
   /** A chunk by id (for citations and highlighting). */
@@ -247,6 +644,7 @@ export class KnowledgeBase {
   async searchDetailed(query: string, options: Partial<SearchOptions> & TaskOptions = {}): Promise<SearchResult> {
     if (typeof query !== 'string') throw new RagError('INVALID_ARGUMENT', 'search() takes the query as a string.');
     await this.ready(options);
+    await this.syncIfStale();
     const started = now();
     const settings = { ...this.options.search, ...definedOnly(options) };
     let mode: SearchMode = settings.mode;

@@ -4,6 +4,7 @@
 import type { SearchMode } from '../config.js';
 import type { RagError } from '../errors.js';
 import type { RetrievedItem } from '../retrieve/hybrid-search.js';
+import type { StoreStatus } from '../store/types.js';
 import type { DocumentFormat, LanguageCode, ParseWarning } from '../types.js';
 
 /** A stored document, as `documents()` lists it. */
@@ -30,9 +31,22 @@ export interface AddFailure {
   error: RagError;
 }
 
-/** What `add()` returns: the documents added (or replaced) and the inputs that failed. */
+/**
+ * An input of `add()` that needed no work: the same id with the same text (`unchanged`), or the
+ * same text as another stored document (`duplicate`, which is not stored twice).
+ */
+export interface AddSkip {
+  name: string;
+  index: number;
+  reason: 'unchanged' | 'duplicate';
+  /** The stored document that already holds this content. */
+  document: DocumentInfo;
+}
+
+/** What `add()` returns: the documents added (or replaced), those skipped, and the inputs that failed. */
 export interface AddResult {
   added: DocumentInfo[];
+  skipped: AddSkip[];
   failures: AddFailure[];
 }
 
@@ -71,6 +85,8 @@ export interface EngineStatus {
   /** Why the loaded generator was chosen, once one has loaded. */
   generatorReason: string | null;
   reranker: string | null;
+  /** Where the knowledge base lives and what the last open repaired. */
+  store: StoreStatus;
 }
 
 /** Where a search's time went, in milliseconds. */

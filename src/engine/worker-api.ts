@@ -2,13 +2,15 @@
  * The engine worker's API: the knowledge base's verbs with cancellation by task id (an
  * AbortSignal cannot cross a worker boundary) and progress through a proxied callback.
  */
+import * as Comlink from 'comlink';
 import { resolveRagOptions, type RagOptions, type SearchOptions } from '../config.js';
 import { RagError } from '../errors.js';
 import { type RagErrorData, ragErrorFromData, ragErrorToData } from '../util/worker-errors.js';
 import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
-import { KnowledgeBase } from './knowledge-base.js';
+import type { StorageBreakdown } from '../store/types.js';
+import { type ImportResult, KnowledgeBase } from './knowledge-base.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
@@ -56,6 +58,12 @@ export interface EngineWorkerApi {
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
+  /** The knowledge base as one export file (see `importFile`). */
+  exportFile(): Promise<Uint8Array>;
+  importFile(bytes: Uint8Array, options?: RemoteTaskOptions & { replace?: boolean }, onProgress?: ProgressCallback): Promise<ImportResult>;
+  storageBreakdown(): Promise<StorageBreakdown>;
+  /** Saves pending work (the lexical snapshot) and closes the store. */
+  close(): Promise<void>;
   cancel(taskId: string): Promise<void>;
 }
 
@@ -119,6 +127,16 @@ export function createEngineWorkerApi(): EngineWorkerApi {
     chunk: async (chunkId) => base().chunk(chunkId),
     documentText: async (docId) => base().documentText(docId),
     status: async () => base().status(),
+    exportFile: async () => {
+      const bytes = await base().exportFile();
+      return Comlink.transfer(bytes, [bytes.buffer]);
+    },
+    importFile: (bytes, options = {}, onProgress) => {
+      const { taskId, replace } = options;
+      return task(taskId, (signal) => base().importFile(bytes, { replace, signal, onProgress }));
+    },
+    storageBreakdown: async () => base().storageBreakdown(),
+    close: async () => kb?.close(),
     async cancel(taskId) {
       controllers.get(taskId)?.abort(new RagError('ABORTED', 'The operation was cancelled.'));
     },

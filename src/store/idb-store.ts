@@ -1,0 +1,360 @@
+/**
+ * The IndexedDB store of a knowledge base (through `idb`). Each document is written in one
+ * readwrite transaction over its header, source and vectors plus the commit counter, so a closed
+ * page or a full disk leaves it whole or absent; tabs compare commit numbers to see each other's
+ * changes. The schema is versioned: `MIGRATIONS[v]` upgrades a database of version `v` to `v + 1`.
+ */
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, deleteDB } from 'idb';
+import { RagError } from '../errors.js';
+import type { DocumentRecord, SourceRecord, StoredDocumentParts, VectorRecord } from './types.js';
+
+/** The lexical index as last saved, and the commit it reflects. */
+export interface LexicalSnapshot {
+  commit: number;
+  bytes: Uint8Array;
+}
+
+/** The stored embedding model (of the engine that last wrote vectors). */
+export interface StoredModel {
+  id: string;
+  dimension: number;
+}
+
+interface StoreSchema extends DBSchema {
+  meta: { key: string; value: unknown };
+  documents: { key: string; value: DocumentRecord; indexes: { hash: string } };
+  sources: { key: string; value: SourceRecord };
+  vectors: { key: string; value: VectorRecord };
+  snapshots: { key: string; value: LexicalSnapshot };
+}
+
+type Db = IDBPDatabase<StoreSchema>;
+type UpgradeTx = IDBPTransaction<StoreSchema, ('meta' | 'documents' | 'sources' | 'vectors' | 'snapshots')[], 'versionchange'>;
+type DocumentTx = IDBPTransaction<StoreSchema, ('meta' | 'documents' | 'sources' | 'vectors')[], 'readwrite'>;
+
+/**
+ * A request's own promise, whose failure is reported by the transaction (`tx.done` rejects with
+ * the transaction's error), so it must not also surface as an unhandled rejection.
+ */
+function quiet(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
+
+/** Schema migrations, in order: entry `v` upgrades version `v` to `v + 1`. */
+const MIGRATIONS: ((db: Db, tx: UpgradeTx) => void)[] = [
+  (db) => {
+    db.createObjectStore('meta');
+    db.createObjectStore('documents', { keyPath: 'id' }).createIndex('hash', 'hash');
+    db.createObjectStore('sources', { keyPath: 'id' });
+    db.createObjectStore('vectors', { keyPath: 'id' });
+    db.createObjectStore('snapshots');
+  },
+];
+
+/** The schema version this code writes. */
+export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+const ALL_STORES = ['meta', 'documents', 'sources', 'vectors', 'snapshots'] as const;
+const DOCUMENT_STORES = ['meta', 'documents', 'sources', 'vectors'] as const;
+
+/** The IndexedDB database name of a knowledge base. */
+export function databaseName(name: string): string {
+  return `inpage-rag:${name}`;
+}
+
+/** Turns an IndexedDB failure into a coded error (a full quota is `QUOTA_EXCEEDED`). */
+export function storageError(error: unknown, action: string): RagError {
+  if (error instanceof RagError) return error;
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'QuotaExceededError') {
+    return new RagError(
+      'QUOTA_EXCEEDED',
+      `The browser's storage is full, so ${action} did not happen and the knowledge base is as it was. Remove documents or free space (cached models take the most), then try again.`,
+      { cause: error },
+    );
+  }
+  if (name === 'VersionError') {
+    return new RagError('STORAGE_FAILED', 'This knowledge base was written by a newer version of inpage-rag; update the page to open it.', { cause: error });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new RagError('STORAGE_FAILED', `IndexedDB failed while ${action}: ${detail}`, { cause: error });
+}
+
+
+/** Result of {@link IdbStore.commitDocument}. */
+export type CommitResult = { commit: number; duplicateOf?: undefined } | { commit?: undefined; duplicateOf: DocumentRecord };
+
+/** Everything in a store, read in one transaction. */
+export interface StoreContents {
+  commit: number;
+  model: StoredModel | null;
+  records: DocumentRecord[];
+  sources: Map<string, SourceRecord>;
+  vectors: Map<string, VectorRecord>;
+  snapshot: LexicalSnapshot | null;
+}
+
+/**
+ * One knowledge base's IndexedDB database.
+ *
+ * @example
+ * const store = await IdbStore.open('my-library')
+ * const { commit } = await store.commitDocument(parts)
+ */
+export class IdbStore {
+  private constructor(
+    readonly name: string,
+    private database: Db,
+  ) {}
+
+  /** Opens (creating or upgrading) the database of a knowledge base. */
+  static async open(name: string): Promise<IdbStore> {
+    if (typeof indexedDB === 'undefined') {
+      throw new RagError('UNSUPPORTED_ENVIRONMENT', 'IndexedDB is not available here (a private window may block it); use storage "memory".');
+    }
+    const store: IdbStore = new IdbStore(name, await IdbStore.connect(name, () => store));
+    return store;
+  }
+
+  private static async connect(name: string, owner: () => IdbStore | undefined): Promise<Db> {
+    try {
+      const db = await openDB<StoreSchema>(databaseName(name), STORE_SCHEMA_VERSION, {
+        upgrade(database, oldVersion, _newVersion, tx) {
+          for (let version = oldVersion; version < STORE_SCHEMA_VERSION; version++) MIGRATIONS[version](database, tx);
+        },
+        blocking() {
+          // Another tab needs a newer schema: step aside; the next call reconnects.
+          db.close();
+          const store = owner();
+          if (store) store.closed = true;
+        },
+      });
+      return db;
+    } catch (error) {
+      throw storageError(error, 'opening the knowledge base');
+    }
+  }
+
+  private closed = false;
+
+  private async db(): Promise<Db> {
+    if (this.closed) {
+      this.database = await IdbStore.connect(this.name, () => this);
+      this.closed = false;
+    }
+    return this.database;
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.database.close();
+    this.closed = true;
+  }
+
+  /** Reads the whole store in one read transaction. */
+  async readAll(): Promise<StoreContents> {
+    try {
+      const tx = (await this.db()).transaction(ALL_STORES, 'readonly');
+      const [commit, model, records, sources, vectors, snapshot] = await Promise.all([
+        tx.objectStore('meta').get('commit'),
+        tx.objectStore('meta').get('model'),
+        tx.objectStore('documents').getAll(),
+        tx.objectStore('sources').getAll(),
+        tx.objectStore('vectors').getAll(),
+        tx.objectStore('snapshots').get('lexical'),
+      ]);
+      await tx.done;
+      return {
+        commit: typeof commit === 'number' ? commit : 0,
+        model: (model as StoredModel | undefined) ?? null,
+        records,
+        sources: new Map(sources.map((source) => [source.id, source])),
+        vectors: new Map(vectors.map((vector) => [vector.id, vector])),
+        snapshot: snapshot ?? null,
+      };
+    } catch (error) {
+      throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /** The current commit number (changes each time any tab writes). */
+  async readCommit(): Promise<number> {
+    try {
+      const commit = await (await this.db()).get('meta', 'commit');
+      return typeof commit === 'number' ? commit : 0;
+    } catch (error) {
+      throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /** Every document header (for tabs to compare with what they hold). */
+  async readRecords(): Promise<{ commit: number; records: DocumentRecord[] }> {
+    try {
+      const tx = (await this.db()).transaction(['meta', 'documents'], 'readonly');
+      const [commit, records] = await Promise.all([tx.objectStore('meta').get('commit'), tx.objectStore('documents').getAll()]);
+      await tx.done;
+      return { commit: typeof commit === 'number' ? commit : 0, records };
+    } catch (error) {
+      throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /** The parts of the given documents (absent ones are left out). */
+  async readParts(ids: readonly string[]): Promise<StoredDocumentParts[]> {
+    try {
+      const tx = (await this.db()).transaction(['documents', 'sources', 'vectors'], 'readonly');
+      const parts = await Promise.all(
+        ids.map(async (id) => {
+          const [record, source, vectors] = await Promise.all([
+            tx.objectStore('documents').get(id),
+            tx.objectStore('sources').get(id),
+            tx.objectStore('vectors').get(id),
+          ]);
+          return record && source ? { record, source, vectors: vectors ?? null } : undefined;
+        }),
+      );
+      await tx.done;
+      return parts.filter((part): part is StoredDocumentParts => part !== undefined);
+    } catch (error) {
+      throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /**
+   * Writes one document (replacing any version with its id) and bumps the commit, in one
+   * transaction. With `dedupe`, a stored document of another id and the same hash wins and
+   * nothing is written.
+   */
+  async commitDocument(parts: StoredDocumentParts, options: { dedupe?: boolean; model?: StoredModel } = {}): Promise<CommitResult> {
+    let tx: DocumentTx | undefined;
+    try {
+      tx = (await this.db()).transaction(DOCUMENT_STORES, 'readwrite');
+      if (options.dedupe) {
+        const same = await tx.objectStore('documents').index('hash').getAll(parts.record.hash);
+        const other = same.find((record) => record.id !== parts.record.id);
+        if (other) {
+          await tx.done;
+          return { duplicateOf: other };
+        }
+      }
+      const commit = await this.bump(tx);
+      writeParts(tx, parts, commit);
+      if (options.model) quiet(tx.objectStore('meta').put(options.model, 'model'));
+      await tx.done;
+      return { commit };
+    } catch (error) {
+      abortQuietly(tx);
+      throw storageError(error, `saving "${parts.record.info.title}"`);
+    }
+  }
+
+  /** Writes many documents in one transaction (an import): all of them, or none. */
+  async commitMany(partsList: readonly StoredDocumentParts[], options: { replaceAll?: boolean; model?: StoredModel } = {}): Promise<number> {
+    let tx: DocumentTx | undefined;
+    try {
+      tx = (await this.db()).transaction(DOCUMENT_STORES, 'readwrite');
+      if (options.replaceAll) {
+        quiet(tx.objectStore('documents').clear());
+        quiet(tx.objectStore('sources').clear());
+        quiet(tx.objectStore('vectors').clear());
+      }
+      const commit = await this.bump(tx);
+      for (const parts of partsList) writeParts(tx, parts, commit);
+      if (options.model) quiet(tx.objectStore('meta').put(options.model, 'model'));
+      await tx.done;
+      return commit;
+    } catch (error) {
+      abortQuietly(tx);
+      throw storageError(error, 'importing the knowledge base');
+    }
+  }
+
+  /** Deletes documents in all their parts (and stray parts without a header); returns the new commit. */
+  async deleteDocuments(ids: readonly string[]): Promise<number> {
+    let tx: DocumentTx | undefined;
+    try {
+      tx = (await this.db()).transaction(DOCUMENT_STORES, 'readwrite');
+      const commit = await this.bump(tx);
+      for (const id of ids) {
+        quiet(tx.objectStore('documents').delete(id));
+        quiet(tx.objectStore('sources').delete(id));
+        quiet(tx.objectStore('vectors').delete(id));
+      }
+      await tx.done;
+      return commit;
+    } catch (error) {
+      abortQuietly(tx);
+      throw storageError(error, 'removing documents');
+    }
+  }
+
+  /** Removes vector records only (vectors that did not fit their chunks). */
+  async deleteVectors(ids: readonly string[]): Promise<void> {
+    try {
+      const tx = (await this.db()).transaction(['vectors'], 'readwrite');
+      for (const id of ids) quiet(tx.objectStore('vectors').delete(id));
+      await tx.done;
+    } catch (error) {
+      throw storageError(error, 'removing vectors');
+    }
+  }
+
+  /**
+   * Saves the lexical index snapshot, but only when the store is still at `commit` (the state
+   * the snapshot reflects): a tab that is behind never overwrites a newer state. Returns whether
+   * it was saved.
+   */
+  async saveSnapshot(commit: number, bytes: Uint8Array): Promise<boolean> {
+    try {
+      const tx = (await this.db()).transaction(['meta', 'snapshots'], 'readwrite');
+      const current = await tx.objectStore('meta').get('commit');
+      if ((typeof current === 'number' ? current : 0) !== commit) {
+        await tx.done;
+        return false;
+      }
+      await tx.objectStore('snapshots').put({ commit, bytes }, 'lexical');
+      await tx.done;
+      return true;
+    } catch (error) {
+      throw storageError(error, 'saving the search index');
+    }
+  }
+
+  private async bump(tx: DocumentTx): Promise<number> {
+    const meta = tx.objectStore('meta');
+    const current = await meta.get('commit');
+    const commit = (typeof current === 'number' ? current : 0) + 1;
+    quiet(meta.put(commit, 'commit'));
+    return commit;
+  }
+}
+
+/** Aborts a transaction after a failure (a request that threw must not let the others commit). */
+function abortQuietly(tx: DocumentTx | undefined): void {
+  try {
+    tx?.abort();
+  } catch {
+    // Already finished or aborted.
+  }
+  tx?.done.catch(() => undefined);
+}
+
+function writeParts(
+  tx: DocumentTx,
+  parts: StoredDocumentParts,
+  commit: number,
+): void {
+  quiet(tx.objectStore('documents').put({ ...parts.record, commit }));
+  quiet(tx.objectStore('sources').put(parts.source));
+  if (parts.vectors) quiet(tx.objectStore('vectors').put(parts.vectors));
+  else quiet(tx.objectStore('vectors').delete(parts.record.id));
+}
+
+/** Deletes a knowledge base's database (every document, vector and snapshot of that name). */
+export async function deleteStore(name: string): Promise<void> {
+  try {
+    await deleteDB(databaseName(name));
+  } catch (error) {
+    throw storageError(error, 'deleting the knowledge base');
+  }
+}
