@@ -70,7 +70,17 @@ export class LexicalIndex {
    * const index = LexicalIndex.deserialize(await file.bytes())
    */
   static deserialize(bytes: Uint8Array): LexicalIndex {
-    const data = decodeIndex(bytes);
+    return LexicalIndex.fromData(decodeIndex(bytes));
+  }
+
+  /**
+   * An index over decoded data: the prebuilt loader assembles the postings of a query's terms
+   * from fragments and searches them here, so scores equal the whole index's.
+   *
+   * @example
+   * const index = LexicalIndex.fromData({ settings, ids, alive, textLengths, contextLengths, frozen, open: new OpenPostings() })
+   */
+  static fromData(data: IndexData): LexicalIndex {
     const index = new LexicalIndex({ ...data.settings.bm25, tokenizer: data.settings.tokenizer });
     index.adopt(data);
     return index;

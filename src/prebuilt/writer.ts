@@ -1,0 +1,285 @@
+/**
+ * Writes one language's prebuilt index from parsed pages, with the engine's own stages: the
+ * chunker, the embedder (through the embedding cache) and the lexical index, whose postings are
+ * cut into term-range fragments. Pure computation: the files come back as bytes (`site.ts` writes them).
+ */
+import { gzipSync } from 'node:zlib';
+import { chunkDocument } from '../chunk/chunk-document.js';
+import { embeddingText } from '../chunk/context.js';
+import type { ChunkOptions } from '../chunk/options.js';
+import type { Embedder } from '../embed/embedder.js';
+import { throwIfAborted } from '../errors.js';
+import { ByteWriter } from '../lexical/bytes.js';
+import { decodeIndex } from '../lexical/format.js';
+import { LexicalIndex } from '../lexical/lexical-index.js';
+import { writePostings } from '../lexical/postings.js';
+import type { TokenCounter } from '../tokenize/token-counter.js';
+import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
+import { EmbeddingCache } from './cache.js';
+import {
+  type BinaryVectors,
+  encodeBinaryVectors,
+  encodeDirectory,
+  encodeFragment,
+  encodeShard,
+  fileName,
+  hashOfName,
+  type PrebuiltFileRef,
+  type PrebuiltIndexEntry,
+  type ShardChunk,
+  type ShardPage,
+} from './format.js';
+
+/** Progress of a build, for the terminal. */
+export interface BuildProgress {
+  stage: 'parse' | 'chunk' | 'embed' | 'write';
+  done: number;
+  total: number;
+  unit: 'pages' | 'chunks' | 'files';
+  /** Chunks so far (all stages). */
+  chunks: number;
+}
+
+/** Defaults of {@link BuildIndexOptions}. */
+export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
+  /** Raw bytes of text a shard collects before it is closed (whole pages; a shard holds at least one). */
+  shardBytes: 4096,
+  /** Raw bytes of postings a lexical fragment collects before it is closed. */
+  fragmentBytes: 3072,
+  /** First-pass candidates rescored with int8 vectors per query (chosen by the prebuilt benchmark). */
+  rescore: 24,
+});
+
+/** Inputs of {@link buildIndexFiles}. */
+export interface BuildIndexOptions {
+  /** The pages of one index, in order. */
+  docs: readonly ParsedDocument[];
+  /** The language the index is for (`und` when unknown). */
+  lang: LanguageCode;
+  /** Embeds passages; absent: a lexical-only index. */
+  embedder?: Embedder;
+  /** The token counter that chunks a page of a language (the embedding model's tokenizer). */
+  counterFor: (lang: LanguageCode) => TokenCounter;
+  chunking?: Partial<ChunkOptions>;
+  /** Vectors of earlier builds; new ones are added to it. */
+  cache?: EmbeddingCache;
+  shardBytes?: number;
+  fragmentBytes?: number;
+  rescore?: number;
+  onProgress?: (progress: BuildProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One built index: its manifest entry (without `path`), its files by name, and what was embedded. */
+export interface BuiltIndex {
+  entry: Omit<PrebuiltIndexEntry, 'path'>;
+  files: Map<string, Uint8Array>;
+  /** Chunks embedded now, and chunks whose vectors came from the cache. */
+  embedded: number;
+  reused: number;
+}
+
+function store(files: Map<string, Uint8Array>, kind: string, raw: Uint8Array): PrebuiltFileRef {
+  const bytes = new Uint8Array(gzipSync(raw, { level: 9 }));
+  const name = fileName(kind, bytes);
+  files.set(name, bytes);
+  return { name, bytes: bytes.length, hash: hashOfName(name) };
+}
+
+/** Embeds every chunk's text, reusing cached vectors. */
+async function embedChunks(chunks: Chunk[], options: BuildIndexOptions, cache: EmbeddingCache): Promise<{ vectors: Float32Array[]; embedded: number }> {
+  const texts = chunks.map(embeddingText);
+  const vectors = new Array<Float32Array>(texts.length);
+  const missing: number[] = [];
+  texts.forEach((text, index) => {
+    const cached = cache.get(text);
+    if (cached) vectors[index] = cached;
+    else missing.push(index);
+  });
+  const unique = [...new Set(missing.map((index) => texts[index]))];
+  const batch = 256;
+  for (let start = 0; start < unique.length; start += batch) {
+    throwIfAborted(options.signal);
+    const slice = unique.slice(start, start + batch);
+    const embedded = await options.embedder!.embedPassages(slice, { signal: options.signal });
+    slice.forEach((text, index) => cache.set(text, embedded[index]));
+    options.onProgress?.({ stage: 'embed', done: Math.min(start + batch, unique.length), total: unique.length, unit: 'chunks', chunks: chunks.length });
+  }
+  for (const index of missing) vectors[index] = cache.get(texts[index])!;
+  return { vectors, embedded: unique.length };
+}
+
+/** Sign bits of `x − mean` and the mean absolute deviation (the first-pass estimate's scale). */
+export function binarize(vectors: readonly Float32Array[], dimension: number): BinaryVectors {
+  const mean = new Float32Array(dimension);
+  for (const vector of vectors) for (let i = 0; i < dimension; i++) mean[i] += vector[i] / vectors.length;
+  const stride = Math.ceil(dimension / 8);
+  const bits = new Uint8Array(vectors.length * stride);
+  let deviation = 0;
+  vectors.forEach((vector, row) => {
+    for (let i = 0; i < dimension; i++) {
+      const centered = vector[i] - mean[i];
+      deviation += Math.abs(centered);
+      if (centered > 0) bits[row * stride + (i >> 3)] |= 1 << (i & 7);
+    }
+  });
+  const scale = vectors.length > 0 ? deviation / (vectors.length * dimension) : 0;
+  return { dimension, count: vectors.length, mean, scale, bits };
+}
+
+/** int8 rows with one scale each: `vector ≈ scale · row`. */
+export function quantizeInt8(vectors: readonly Float32Array[], dimension: number): { values: Int8Array; scales: Float32Array } {
+  const values = new Int8Array(vectors.length * dimension);
+  const scales = new Float32Array(vectors.length);
+  vectors.forEach((vector, row) => {
+    let max = 0;
+    for (let i = 0; i < dimension; i++) max = Math.max(max, Math.abs(vector[i]));
+    const scale = max > 0 ? max / 127 : 1;
+    scales[row] = scale;
+    for (let i = 0; i < dimension; i++) values[row * dimension + i] = Math.round(vector[i] / scale);
+  });
+  return { values, scales };
+}
+
+/** The lexical index of the chunks (ids are chunk numbers) cut into fragments. */
+function lexicalFiles(chunks: Chunk[], files: Map<string, Uint8Array>, fragmentBytes: number) {
+  const lexical = new LexicalIndex();
+  lexical.add(chunks.map((chunk, number) => ({ id: String(number), text: chunk.text, context: chunk.context })));
+  const data = decodeIndex(lexical.serialize());
+  const frozen = data.frozen!;
+  const firstTerms: string[] = [];
+  const hashes: string[] = [];
+  let terms: string[] = [];
+  let postings: Uint8Array[] = [];
+  let size = 0;
+  const flush = () => {
+    if (terms.length === 0) return;
+    firstTerms.push(terms[0]);
+    hashes.push(store(files, 'lex', encodeFragment({ terms, postings })).hash);
+    terms = [];
+    postings = [];
+    size = 0;
+  };
+  const docs: number[] = [];
+  const tfs: number[] = [];
+  for (let index = 0; index < frozen.termCount; index++) {
+    docs.length = 0;
+    tfs.length = 0;
+    frozen.read(index, docs, tfs);
+    const writer = new ByteWriter(16 + docs.length * 3);
+    writePostings(writer, docs, tfs, docs.length);
+    const term = frozen.term(index);
+    terms.push(term);
+    postings.push(writer.view().slice());
+    size += writer.length + term.length + 2;
+    if (size >= fragmentBytes) flush();
+  }
+  flush();
+  const settings = JSON.stringify({ ...data.settings.bm25, tokenizer: data.settings.tokenizer });
+  return { data, firstTerms, hashes, settings, termCount: frozen.termCount };
+}
+
+/**
+ * Builds the files of one language's index.
+ *
+ * @example
+ * const built = await buildIndexFiles({ docs, lang: 'en', embedder, counterFor: () => counter })
+ * for (const [name, bytes] of built.files) await writeFile(join(out, name), bytes)
+ */
+export async function buildIndexFiles(options: BuildIndexOptions): Promise<BuiltIndex> {
+  const settings = { ...DEFAULT_BUILD_INDEX_OPTIONS, ...definedOnly(options) };
+  const { docs, embedder } = options;
+  const files = new Map<string, Uint8Array>();
+  const chunks: Chunk[] = [];
+  const chunkPage: number[] = [];
+  docs.forEach((doc, page) => {
+    throwIfAborted(options.signal);
+    for (const chunk of chunkDocument(doc, { ...options.chunking, counter: options.counterFor(doc.lang) })) {
+      chunks.push(chunk);
+      chunkPage.push(page);
+    }
+    options.onProgress?.({ stage: 'chunk', done: page + 1, total: docs.length, unit: 'pages', chunks: chunks.length });
+  });
+
+  let vectors: Float32Array[] = [];
+  let embedded = 0;
+  const dimension = embedder?.dimension ?? 0;
+  if (embedder) {
+    const cache = options.cache ?? new EmbeddingCache(embedder.modelId, dimension);
+    ({ vectors, embedded } = await embedChunks(chunks, options, cache));
+  }
+
+  const lexical = lexicalFiles(chunks, files, settings.fragmentBytes);
+  const int8 = embedder ? quantizeInt8(vectors, dimension) : { values: new Int8Array(0), scales: new Float32Array(0) };
+  const shardFirstChunks: number[] = [];
+  const shardHashes: string[] = [];
+  let page = 0;
+  let chunkIndex = 0;
+  while (page < docs.length) {
+    const firstChunk = chunkIndex;
+    const pages: ShardPage[] = [];
+    const shardChunks: ShardChunk[] = [];
+    let size = 0;
+    while (page < docs.length && (pages.length === 0 || size < settings.shardBytes)) {
+      const doc = docs[page];
+      pages.push({ id: doc.id, title: doc.title, url: doc.url, lang: doc.lang, characters: doc.text.length });
+      while (chunkIndex < chunks.length && chunkPage[chunkIndex] === page) {
+        const chunk = chunks[chunkIndex++];
+        size += chunk.text.length + chunk.context.length;
+        shardChunks.push({
+          id: chunk.id, page: pages.length - 1, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
+          anchor: chunk.anchor, pdfPage: chunk.page, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
+        });
+      }
+      page++;
+    }
+    if (shardChunks.length === 0) continue; // pages without text: no shard
+    const count = shardChunks.length;
+    const shard = encodeShard({
+      firstChunk,
+      pages,
+      chunks: shardChunks,
+      vectors: int8.values.subarray(firstChunk * dimension, (firstChunk + count) * dimension),
+      scales: int8.scales.subarray(embedder ? firstChunk : 0, embedder ? firstChunk + count : 0),
+    });
+    shardFirstChunks.push(firstChunk);
+    shardHashes.push(store(files, 'shard', shard).hash);
+    options.onProgress?.({ stage: 'write', done: page, total: docs.length, unit: 'pages', chunks: chunks.length });
+  }
+
+  const directory = store(
+    files,
+    'directory',
+    encodeDirectory({
+      lexicalSettings: lexical.settings,
+      chunkCount: chunks.length,
+      pageCount: docs.length,
+      textLengths: lexical.data.textLengths,
+      contextLengths: lexical.data.contextLengths,
+      chunkPage: Uint32Array.from(chunkPage),
+      fragmentFirstTerms: lexical.firstTerms,
+      fragmentHashes: lexical.hashes,
+      shardFirstChunks,
+      shardHashes,
+    }),
+  );
+  const vectorFile = embedder ? store(files, 'vectors', encodeBinaryVectors(binarize(vectors, dimension))) : null;
+  return {
+    entry: {
+      lang: options.lang,
+      model: embedder ? { id: embedder.modelId, dimension } : null,
+      dtype: embedder ? 'binary+int8' : 'none',
+      counts: { pages: docs.length, chunks: chunks.length, terms: lexical.termCount, fragments: lexical.hashes.length, shards: shardHashes.length },
+      rescore: settings.rescore,
+      directory,
+      vectors: vectorFile,
+    },
+    files,
+    embedded,
+    reused: chunks.length - embedded,
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
