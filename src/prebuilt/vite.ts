@@ -1,0 +1,44 @@
+/**
+ * The Vite plugin: builds the site's prebuilt index from the output folder after `vite build`
+ * has written it.
+ *
+ * @example
+ * // vite.config.ts
+ * import { inpageRag } from 'inpage-rag/vite';
+ * export default { plugins: [inpageRag({ out: 'rag-index', baseUrl: '/' })] };
+ */
+import { join, resolve } from 'node:path';
+import { type BuildSiteOptions, buildSite } from './site.js';
+
+/** Options of {@link inpageRag}: those of `buildSite`, with `out` relative to the output folder. */
+export interface InpageRagPluginOptions extends Omit<BuildSiteOptions, 'input' | 'out' | 'docs'> {
+  /** The index folder inside the build output. Default `rag-index`. */
+  out?: string;
+}
+
+/** The part of Vite's plugin interface this plugin uses (so the types need no `vite` import). */
+export interface InpageRagVitePlugin {
+  name: string;
+  apply: 'build';
+  configResolved(config: { root: string; base: string; build: { outDir: string } }): void;
+  closeBundle(): Promise<void>;
+}
+
+/** A Vite plugin that runs `inpage-rag build` over the output folder at `closeBundle`. */
+export function inpageRag(options: InpageRagPluginOptions = {}): InpageRagVitePlugin {
+  let outDir = 'dist';
+  let base = '/';
+  return {
+    name: 'inpage-rag',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+      base = config.base;
+    },
+    async closeBundle() {
+      const { out = 'rag-index', ...rest } = options;
+      const result = await buildSite({ baseUrl: base, ...rest, input: outDir, out: join(outDir, out) });
+      console.log(`inpage-rag: indexed ${result.pages} pages (${result.chunks} chunks, ${result.embedded} embedded) into ${join(outDir, out)}`);
+    },
+  };
+}
