@@ -88,6 +88,12 @@ export interface RagOptions {
    * Run the heavy work in a web worker. Default `auto`: a worker in browsers, in-process in Node.
    */
   worker?: boolean | 'auto';
+  /**
+   * A prebuilt index to read instead of adding documents (`npx inpage-rag build`): the URL of its
+   * folder or of its `manifest.json`, and optionally the language of the index to use. The engine
+   * is then read-only and embeds only queries.
+   */
+  index?: string | { url: string; lang?: string };
 }
 
 /** Defaults of {@link EmbeddingOptions}. */

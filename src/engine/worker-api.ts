@@ -11,6 +11,7 @@ import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import type { StorageBreakdown } from '../store/types.js';
 import { type ImportResult, KnowledgeBase } from './knowledge-base.js';
+import { prebuiltKnowledgeBase } from '../prebuilt/engine-branch.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
@@ -94,7 +95,9 @@ export function createEngineWorkerApi(): EngineWorkerApi {
 
   return {
     async init(options) {
-      kb = new KnowledgeBase(resolveRagOptions({ ...options, worker: false }));
+      const resolved = resolveRagOptions({ ...options, worker: false });
+      // createRag({ index }): the read-only knowledge base of a prebuilt index (src/prebuilt/).
+      kb = options.index ? prebuiltKnowledgeBase(resolved, options.index) : new KnowledgeBase(resolved);
     },
     ready: (options = {}, onProgress) =>
       task(options.taskId, async (signal) => {

@@ -121,21 +121,33 @@ export class PrebuiltKnowledgeBase {
 
   /** A prebuilt index is read-only: rebuild it to change its pages. */
   async add(): Promise<AddResult> {
-    throw new RagError('INVALID_ARGUMENT', 'This engine reads a prebuilt index, which is read-only; rebuild it with `npx inpage-rag build`.');
+    throw readOnly();
   }
 
-  remove(): boolean {
+  async remove(): Promise<boolean> {
     return false;
   }
 
-  /** The pages of the chunks read so far (a prebuilt index does not list all its pages up front). */
-  documents(): DocumentInfo[] {
-    const byId = new Map<string, DocumentInfo>();
-    for (const chunk of this.chunksById.values()) {
-      const info = byId.get(chunk.docId);
-      if (info) info.chunks++;
-    }
-    return [...byId.values()];
+  /** Whole pages are not listed by a prebuilt index (it would mean fetching every shard): an empty list. */
+  async documents(): Promise<DocumentInfo[]> {
+    return [];
+  }
+
+  /** Export, import and storage figures belong to stored knowledge bases, not to a prebuilt index. */
+  async exportFile(): Promise<Uint8Array> {
+    throw readOnly();
+  }
+
+  async importFile(): Promise<never> {
+    throw readOnly();
+  }
+
+  async storageBreakdown(): Promise<never> {
+    throw readOnly();
+  }
+
+  async close(): Promise<void> {
+    await this.embedder?.dispose();
   }
 
   /** A chunk read by an earlier search. */
@@ -249,6 +261,10 @@ export class PrebuiltKnowledgeBase {
       lang: chunk.lang,
     };
   }
+}
+
+function readOnly(): RagError {
+  return new RagError('INVALID_ARGUMENT', 'This engine reads a prebuilt index, which is read-only; change the site and rebuild it with `npx inpage-rag build`.');
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
