@@ -4,7 +4,7 @@ import { createRag, defineRagChat, detectCapabilities, planGenerator, ragBackend
 import { ProgressPanel, renderDocuments } from './library.js';
 import { bindSettings, embeddingModel, initialSettings, ragOptions, type DemoSettings } from './settings.js';
 import { showDocument } from './viewer.js';
-import { renderStorage } from './storage.js';
+import { renderStorage, type LibraryUsage } from './storage.js';
 
 const SAMPLES = ['/samples/inpage-rag.md', '/samples/harbor-lights.md', '/samples/yunling-tea.md'];
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -69,15 +69,56 @@ async function addDocuments(next: AddInput[]): Promise<void> {
   }
 }
 
+/**
+ * Opens the library (IndexedDB: what was added before is there again, re-embedded with progress
+ * when the model or chunk size changed), or a memory one where the browser has no storage.
+ */
 async function startEngine(): Promise<void> {
   await rag?.close();
-  rag = await createRag(ragOptions(settings));
+  const options = ragOptions(settings);
+  rag = await createRag(options);
   chat.backend = backendFor(rag);
   chat.setAttribute('lang', settings.preset === 'zh' ? 'zh-Hans' : 'en');
   $('model').textContent = embeddingModel(settings);
-  const previous = inputs;
-  inputs = [];
-  await addDocuments(previous);
+  progress.reset();
+  let inMemory = options.storage === 'memory';
+  try {
+    await rag.ready({ onProgress: (report) => progress.update(report) });
+  } catch (error) {
+    notice(`${error instanceof Error ? error.message : String(error)} Documents will stay in this page's memory only.`, 'warn');
+    await rag.close();
+    rag = await createRag({ ...options, storage: 'memory' });
+    chat.backend = backendFor(rag);
+    inMemory = true;
+  }
+  if (inMemory) {
+    // Nothing was stored: the documents of the previous engine are added again.
+    const previous = inputs;
+    inputs = [];
+    await addDocuments(previous);
+  }
+  await refreshDocuments();
+}
+
+async function exportLibrary(): Promise<void> {
+  if (!rag) return;
+  const bytes = await rag.exportFile();
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  link.download = `library-${new Date().toISOString().slice(0, 10)}.ragkb`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+async function importLibrary(file: File): Promise<void> {
+  if (!rag) return;
+  progress.reset();
+  try {
+    const result = await rag.importFile(file, { onProgress: (report) => progress.update(report) });
+    notice(`Imported ${result.imported} documents${result.reembedded ? ` (${result.reembedded} re-embedded for this model)` : ''}.`);
+  } catch (error) {
+    notice(error instanceof Error ? error.message : String(error), 'warn');
+  }
   await refreshDocuments();
 }
 
@@ -130,8 +171,22 @@ async function confirmLlmDownload(): Promise<boolean> {
   );
 }
 
+$('export').addEventListener('click', () => void exportLibrary());
+const importPicker = $<HTMLInputElement>('import');
+importPicker.addEventListener('change', () => {
+  const file = importPicker.files?.[0];
+  importPicker.value = '';
+  if (file) void importLibrary(file);
+});
+
+async function libraryUsage(): Promise<LibraryUsage | undefined> {
+  if (!rag) return undefined;
+  const [bytes, estimate, status] = await Promise.all([rag.storageBreakdown(), rag.storageEstimate(), rag.status()]);
+  return { kind: status.store.kind, ...bytes, persisted: estimate.persisted };
+}
+
 $('storage-box').addEventListener('toggle', () => {
-  if ($<HTMLDetailsElement>('storage-box').open) void renderStorage($('storage'), $('storage-summary'));
+  if ($<HTMLDetailsElement>('storage-box').open) void libraryUsage().then((library) => renderStorage($('storage'), $('storage-summary'), library));
 });
 
 const settingsForm = $<HTMLFormElement>('settings');

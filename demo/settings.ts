@@ -51,6 +51,9 @@ export function ragOptions(settings: DemoSettings): RagOptions {
     rerank: settings.rerank ? { model: rerankModel(settings) } : false,
     answer: { llm: settings.llm },
     runtime: models ? { modelBaseUrl: models, allowRemoteModels: false } : {},
+    // The library survives reloads (`?storage=memory` keeps it in the page only).
+    storage: query.get('storage') === 'memory' ? 'memory' : 'indexeddb',
+    name: 'demo',
   };
 }
 

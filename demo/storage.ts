@@ -34,13 +34,32 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
+/** What the knowledge base itself holds (from `rag.storageBreakdown()` and `rag.storageEstimate()`). */
+export interface LibraryUsage {
+  kind: 'memory' | 'indexeddb';
+  documents: number;
+  text: number;
+  vector: number;
+  lexical: number;
+  total: number;
+  persisted: boolean | null;
+}
+
+function libraryLine(library: LibraryUsage | undefined): string {
+  if (!library) return '';
+  if (library.kind === 'memory') return ' Documents you add stay in this page\'s memory.';
+  const parts = `${formatBytes(library.text)} text, ${formatBytes(library.vector)} vectors, ${formatBytes(library.lexical)} keyword index`;
+  const kept = library.persisted ? 'kept even when space runs low' : 'kept until the browser needs the space';
+  return ` Your library (${library.documents} documents, ${formatBytes(library.total)}: ${parts}) is stored in this browser, ${kept}.`;
+}
+
 /** Fills the panel's list; each row deletes its cache. Text only, never HTML. */
-export async function renderStorage(list: HTMLElement, summary: HTMLElement): Promise<void> {
+export async function renderStorage(list: HTMLElement, summary: HTMLElement, library?: LibraryUsage): Promise<void> {
   const usage = await cacheUsage();
   const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
   summary.textContent = estimate?.usage !== undefined
-    ? `This site uses ${formatBytes(estimate.usage)} of ${formatBytes(estimate.quota ?? 0)} available. Documents you add stay in this page's memory.`
-    : 'Storage figures are not available in this browser.';
+    ? `This site uses ${formatBytes(estimate.usage)} of ${formatBytes(estimate.quota ?? 0)} available.${libraryLine(library)}`
+    : `Storage figures are not available in this browser.${libraryLine(library)}`;
   const rows = usage.map((cache) => {
     const item = document.createElement('li');
     item.dataset.cache = cache.name;
@@ -52,7 +71,7 @@ export async function renderStorage(list: HTMLElement, summary: HTMLElement): Pr
     remove.setAttribute('aria-label', `Delete ${cache.name}`);
     remove.addEventListener('click', async () => {
       await caches.delete(cache.name);
-      await renderStorage(list, summary);
+      await renderStorage(list, summary, library);
     });
     item.append(label, remove);
     return item;

@@ -79,7 +79,7 @@ describe('IndexedDB store', () => {
       expect(second.documentText(hits[0].docId).slice(hits[0].start, hits[0].end)).toBe(hits[0].text);
     }
     const after = await second.search('which instrument has hammers and strings', { k: 3 });
-    expect(after.map((hit) => [hit.chunkId, hit.score])).toEqual(before.map((hit) => [hit.chunkId, hit.score]));
+    expect(after.map((hit) => [hit.chunkId, hit.fusedScore, hit.denseScore])).toEqual(before.map((hit) => [hit.chunkId, hit.fusedScore, hit.denseScore]));
     expect((await second.search('喝茶的历史', { mode: 'lexical', k: 1 }))[0].docId).toBe('tea');
   });
 
@@ -156,6 +156,21 @@ describe('IndexedDB store', () => {
     expect(withModel.status().store.repair?.reembedded).toBe(2);
     expect(progress.at(-1)).toBe('2/2');
     expect((await withModel.search('hammers strike strings', { mode: 'dense', k: 1 }))[0].docId).toBe('piano');
+  });
+
+  it('re-chunks stored documents when the chunking options change', async () => {
+    const name = freshName();
+    const long = { id: 'long', text: Array.from({ length: 40 }, (_, i) => `Sentence number ${i} talks about topic ${i % 7} in some detail.`).join(' ') };
+    const coarse = engine(name, { chunking: { maxTokens: 256 } });
+    await coarse.add([long]);
+    const before = coarse.status().chunks;
+    await coarse.close();
+    const fine = engine(name, { chunking: { maxTokens: 64, overlapTokens: 0, minTokens: 8 } });
+    await fine.ready();
+    expect(fine.status().store.repair?.reembedded).toBe(1);
+    expect(fine.status().chunks).toBeGreaterThan(before);
+    const hits = await fine.search('topic 3', { mode: 'lexical', k: 50 });
+    expect(hits.every((hit) => hit.tokens <= 64)).toBe(true);
   });
 
   it('never mixes vectors of two models: refuses or re-embeds', async () => {

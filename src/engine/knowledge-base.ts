@@ -4,6 +4,7 @@
  * uses it directly, so every path runs the same code.
  */
 import { chunkDocument } from '../chunk/chunk-document.js';
+import { DEFAULT_CHUNK_OPTIONS } from '../chunk/options.js';
 import { embeddingText } from '../chunk/context.js';
 import type { ResolvedRagOptions, SearchMode, SearchOptions } from '../config.js';
 import { createEmbedder, type Embedder } from '../embed/embedder.js';
@@ -48,6 +49,8 @@ interface StoredDocument {
   commit: number;
   /** The model of its vectors, or null. */
   vectorModel: StoredModel | null;
+  /** The chunking options it was cut with (see `chunkingKey`). */
+  chunking: string | undefined;
   /** Its vectors, kept only in memory storage (for export); IndexedDB holds them otherwise. */
   vectors?: VectorRecord | null;
 }
@@ -96,6 +99,8 @@ export class KnowledgeBase {
   /** Store commits and the memory changes that follow them run one at a time. */
   private readonly writes = new SerialQueue();
   private closed = false;
+  /** The chunking options, as stored with each document (a change re-chunks on open). */
+  private readonly chunkingKey: string;
   private vectors: VectorIndex | undefined;
   private embedder: Embedder | undefined;
   private counter: TokenCounter | undefined;
@@ -111,6 +116,7 @@ export class KnowledgeBase {
   ) {
     configureRuntime(options.runtime);
     this.askResources = new AskResources(options);
+    this.chunkingKey = JSON.stringify({ ...DEFAULT_CHUNK_OPTIONS, ...options.chunking });
   }
 
   /**
@@ -169,7 +175,7 @@ export class KnowledgeBase {
       this.stale = true;
     });
     await this.writes.run(() => this.loadContents(contents, options));
-    await this.reembedStale(options);
+    await this.reindexStale(options);
   }
 
   /** Checks what the store holds, removes leftovers, and loads the rest into memory. */
@@ -277,6 +283,7 @@ export class KnowledgeBase {
       hash: record.hash,
       commit: record.commit,
       vectorModel: usable ? record.vectorModel : null,
+      chunking: record.chunking,
       ...(this.store ? {} : { vectors: parts.vectors }),
     });
     this.idByHash.set(record.hash, record.id);
@@ -294,27 +301,33 @@ export class KnowledgeBase {
     return true;
   }
 
+  /** Whether a document must be indexed again: cut with other chunking options, or its vectors missing or of another model. */
+  private isStale(stored: StoredDocument): boolean {
+    if (stored.chunking !== this.chunkingKey) return true;
+    return Boolean(this.embedder && (!stored.vectorModel || stored.vectorModel.id !== this.embedder.modelId));
+  }
+
   /**
-   * Re-embeds stored documents whose vectors are missing or come from another model (one tab at
-   * a time), or refuses with `MODEL_MISMATCH` when the storage policy says so.
+   * Re-indexes stored documents whose vectors are missing or come from another model, or that
+   * were cut with other chunking options (one tab at a time); or refuses with `MODEL_MISMATCH`
+   * when the storage policy says so.
    */
-  private async reembedStale(options: TaskOptions): Promise<number> {
-    if (!this.embedder || !this.vectors) return 0;
-    const stale = () => [...this.documentsById.values()].filter((stored) => !stored.vectorModel || stored.vectorModel.id !== this.embedder!.modelId);
-    if (stale().length === 0) return 0;
-    const foreign = this.store ? await this.foreignModels() : [];
+  private async reindexStale(options: TaskOptions): Promise<number> {
+    if (![...this.documentsById.values()].some((stored) => this.isStale(stored))) return 0;
+    const foreign = this.store && this.embedder ? await this.foreignModels() : [];
     if (foreign.length > 0 && this.options.storage.onModelChange === 'refuse') {
       const stored = foreign[0];
+      const embedder = this.embedder!;
       throw new RagError(
         'MODEL_MISMATCH',
-        `This knowledge base holds vectors of ${stored.id} (${stored.dimension}-d), but the engine is configured with ${this.embedder.modelId} (${this.embedder.dimension}-d). Open it with embedding: { model: '${stored.id}' }, or with storage: { onModelChange: 'reembed' } to re-embed it.`,
-        { details: { stored, configured: { id: this.embedder.modelId, dimension: this.embedder.dimension } } },
+        `This knowledge base holds vectors of ${stored.id} (${stored.dimension}-d), but the engine is configured with ${embedder.modelId} (${embedder.dimension}-d). Open it with embedding: { model: '${stored.id}' }, or with storage: { onModelChange: 'reembed' } to re-embed it.`,
+        { details: { stored, configured: { id: embedder.modelId, dimension: embedder.dimension } } },
       );
     }
     return withLock(`${this.options.storage.name}:maintenance`, async () => {
-      // Another tab may have re-embedded while this one waited for the lock.
+      // Another tab may have re-indexed while this one waited for the lock.
       await this.syncIfStale(true);
-      const todo = stale();
+      const todo = [...this.documentsById.values()].filter((stored) => this.isStale(stored));
       let done = 0;
       for (const stored of todo) {
         throwIfAborted(options.signal);
@@ -481,7 +494,7 @@ export class KnowledgeBase {
     const hash = contentHash(doc);
     if (!force) {
       const same = this.documentsById.get(doc.id);
-      if (same && same.hash === hash && (!this.embedder || same.vectorModel?.id === this.embedder.modelId)) return { info: same.info, skipped: 'unchanged' };
+      if (same && same.hash === hash && !this.isStale(same)) return { info: same.info, skipped: 'unchanged' };
       const twin = this.documentsById.get(this.idByHash.get(hash) ?? '');
       if (twin && twin.info.id !== doc.id) return { info: twin.info, skipped: 'duplicate' };
     }
@@ -505,7 +518,7 @@ export class KnowledgeBase {
       warnings: doc.warnings,
       addedAt: Date.now(),
     };
-    const parts = documentParts(doc, info, chunks, hash, vectors);
+    const parts = documentParts(doc, info, chunks, hash, vectors, this.chunkingKey);
     return this.writes.run(async () => {
       if (this.store) {
         const model = vectors ? { id: vectors.model, dimension: vectors.dimension } : undefined;
@@ -560,7 +573,7 @@ export class KnowledgeBase {
       );
     }
     const list = [...this.documentsById.values()].map((stored) => {
-      const record = documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null).record;
+      const record = documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null, stored.chunking).record;
       return { record: { ...record, vectorModel: stored.vectors ? stored.vectorModel : null }, source: { id: stored.doc.id, doc: stored.doc }, vectors: stored.vectors ?? null };
     });
     return encodeExport(list, model);
@@ -592,7 +605,7 @@ export class KnowledgeBase {
       if (options.replace) for (const id of [...this.documentsById.keys()]) this.removeFromMemory(id);
       for (const parts of decoded.documents) this.applyParts(parts, { lexical: true, vectors: true });
     });
-    const reembedded = await this.reembedStale(options);
+    const reembedded = await this.reindexStale(options);
     return { imported: decoded.documents.length, reembedded };
   }
 

@@ -45,6 +45,7 @@ export function documentParts(
   chunks: readonly Chunk[],
   hash: string,
   vectors: { model: string; dimension: number; data: ArrayBuffer } | null,
+  chunking?: string,
 ): StoredDocumentParts {
   const record: DocumentRecord = {
     id: doc.id,
@@ -54,6 +55,7 @@ export function documentParts(
     chunks: chunks.map(toChunkRecord),
     vectorModel: vectors ? { id: vectors.model, dimension: vectors.dimension } : null,
   };
+  if (chunking !== undefined) record.chunking = chunking;
   return { record, source: { id: doc.id, doc }, vectors: vectors ? { id: doc.id, ...vectors } : null };
 }
 

@@ -48,6 +48,8 @@ export interface DocumentRecord {
   chunks: ChunkRecord[];
   /** The model whose vectors are stored for it, or null (added by a lexical-only engine). */
   vectorModel: { id: string; dimension: number } | null;
+  /** The chunking options it was cut with (a key); other options re-chunk it on open. */
+  chunking?: string;
 }
 
 /** A document's parsed source (its normalised text and structure), kept to re-chunk on a model change. */
@@ -81,7 +83,10 @@ export interface RepairReport {
   droppedVectors: string[];
   /** Whether the lexical index was rebuilt from the records (no snapshot, or an out-of-date one). */
   rebuiltLexical: boolean;
-  /** Documents re-embedded because their vectors came from another model (or none were stored). */
+  /**
+   * Documents re-indexed because their vectors came from another model (or none were stored), or
+   * they were cut with other chunking options.
+   */
   reembedded: number;
 }
 

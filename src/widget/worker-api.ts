@@ -3,6 +3,7 @@
  * documents, answering with `rag.ask()` (or the search fallback). Its small API is what the
  * script-tag client calls through comlink.
  */
+import type { RagOptions } from '../config.js';
 import { createRag, type Rag } from '../engine.js';
 import { isRagError } from '../errors.js';
 import type { AskEvent } from '../generate/ask-types.js';
@@ -23,6 +24,13 @@ export interface WidgetEngineOptions {
   /** Where onnxruntime-web's files are. */
   wasmBaseUrl: string;
   useBrowserCache?: boolean;
+  /**
+   * `indexeddb` (default): the index survives reloads, so a returning visitor's documents are
+   * fetched and checked by hash but not embedded again; `memory` keeps nothing.
+   */
+  storage?: 'indexeddb' | 'memory';
+  /** The store's name (default: derived from the page's origin and path). */
+  name?: string;
 }
 
 /** What `start()` reports. */
@@ -56,6 +64,25 @@ function describe(progress: Progress, documents: number): BackendStatus {
 }
 
 /**
+ * Opens the persistent store of the widget's documents, or a memory one where IndexedDB is
+ * unavailable (a private window, an opaque origin).
+ */
+async function openStored(engineOptions: RagOptions, options: WidgetEngineOptions, onProgress: (progress: Progress) => void): Promise<Rag> {
+  if (options.storage !== 'memory') {
+    const name = options.name ?? `widget:${typeof location === 'object' ? location.pathname : ''}`;
+    const stored = await createRag({ ...engineOptions, storage: 'indexeddb', name });
+    try {
+      await stored.ready({ onProgress });
+      return stored;
+    } catch (error) {
+      await stored.close();
+      if (!isRagError(error, 'UNSUPPORTED_ENVIRONMENT') && !isRagError(error, 'STORAGE_FAILED') && !isRagError(error, 'MODEL_MISMATCH')) throw error;
+    }
+  }
+  return createRag({ ...engineOptions, storage: 'memory' });
+}
+
+/**
  * Creates the API the widget worker exposes.
  *
  * @example
@@ -73,7 +100,9 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
 
   return {
     async start(options, onStatus) {
-      rag = await createRag({
+      const count = options.docs.length;
+      const onProgress = (progress: Progress) => onStatus(describe(progress, count));
+      const engineOptions = {
         worker: false,
         embedding: options.embedding === false ? false : { model: options.embedding, device: options.device ?? 'auto' },
         runtime: {
@@ -82,11 +111,13 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
           wasmBaseUrl: options.wasmBaseUrl,
           useBrowserCache: options.useBrowserCache,
         },
-      });
+      } as const;
+      rag = await openStored(engineOptions, options, onProgress);
       backend = ragBackend(rag);
-      const count = options.docs.length;
-      const onProgress = (progress: Progress) => onStatus(describe(progress, count));
-      const result = count > 0 ? await rag.add(options.docs, { onProgress }) : { added: [], failures: [] };
+      const result = count > 0 ? await rag.add(options.docs, { onProgress }) : { added: [], skipped: [], failures: [] };
+      // Pages the site no longer lists leave the visitor's store too.
+      const listed = new Set(options.docs);
+      for (const doc of await rag.documents()) if (doc.url && !listed.has(doc.url)) await rag.remove(doc.id);
       const status = await rag.status();
       return {
         documents: status.documents,

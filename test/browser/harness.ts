@@ -37,6 +37,16 @@ export function launchBrowser(options: LaunchBrowserOptions = {}): Promise<Brows
   return chromium.launch(launchOptions);
 }
 
+/**
+ * A browser profile kept in `userDataDir`: closing it and launching again with the same folder
+ * is a browser restart (IndexedDB and caches persist).
+ */
+export function launchPersistent(userDataDir: string, options: LaunchBrowserOptions = {}): Promise<BrowserContext> {
+  const args = [...QUIET_ARGS, ...(options.extraArgs ?? [])];
+  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-unsafe-swiftshader');
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args });
+}
+
 export interface TestServer {
   origin: string;
   server: ViteDevServer;
