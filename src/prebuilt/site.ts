@@ -41,7 +41,7 @@ export interface BuildSiteOptions extends PageUrlOptions {
   /** One index for all pages instead of one per language. Default false. */
   singleIndex?: boolean;
   chunking?: Partial<ChunkOptions>;
-  rescore?: number;
+  rescore?: number | 'auto';
   shardBytes?: number;
   fragmentBytes?: number;
   /** An embedder to use instead of loading `model` (tests count its calls). */

@@ -29,6 +29,7 @@ import {
   type ShardChunk,
   type ShardPage,
 } from './format.js';
+import { firstPass, topIndices } from './reader.js';
 
 /** Progress of a build, for the terminal. */
 export interface BuildProgress {
@@ -46,8 +47,13 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   shardBytes: 4096,
   /** Raw bytes of postings a lexical fragment collects before it is closed. */
   fragmentBytes: 3072,
-  /** First-pass candidates rescored with int8 vectors per query (chosen by the prebuilt benchmark). */
-  rescore: 24,
+  /**
+   * First-pass candidates rescored with int8 vectors per query: `auto` measures the index's own
+   * vectors (the least count whose rescored top 10 holds 98% of the exact top 10 of sample chunks).
+   */
+  rescore: 'auto' as number | 'auto',
+  /** Share of the exact top 10 that `auto` keeps. */
+  rescoreRecall: 0.98,
 });
 
 /** Inputs of {@link buildIndexFiles}. */
@@ -65,7 +71,8 @@ export interface BuildIndexOptions {
   cache?: EmbeddingCache;
   shardBytes?: number;
   fragmentBytes?: number;
-  rescore?: number;
+  rescore?: number | 'auto';
+  rescoreRecall?: number;
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
 }
@@ -123,7 +130,7 @@ export function binarize(vectors: readonly Float32Array[], dimension: number): B
       if (centered > 0) bits[row * stride + (i >> 3)] |= 1 << (i & 7);
     }
   });
-  const scale = vectors.length > 0 ? deviation / (vectors.length * dimension) : 0;
+  const scale = Math.fround(vectors.length > 0 ? deviation / (vectors.length * dimension) : 0);
   return { dimension, count: vectors.length, mean, scale, bits };
 }
 
@@ -139,6 +146,41 @@ export function quantizeInt8(vectors: readonly Float32Array[], dimension: number
     for (let i = 0; i < dimension; i++) values[row * dimension + i] = Math.round(vector[i] / scale);
   });
   return { values, scales };
+}
+
+const RESCORE_STEPS = [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
+
+/**
+ * The least rescoring depth whose first pass holds `recall` of the exact top 10 neighbours of up
+ * to 200 sample chunks (each chunk's own vector as the query, itself left out).
+ */
+export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVectors, recall: number): number {
+  const count = vectors.length;
+  if (count <= RESCORE_STEPS[0]) return count;
+  const samples = Math.min(200, count);
+  const found = new Array<number>(RESCORE_STEPS.length).fill(0);
+  const exact = new Float32Array(count);
+  for (let s = 0; s < samples; s++) {
+    const self = Math.floor((s * count) / samples);
+    const query = vectors[self];
+    for (let row = 0; row < count; row++) {
+      let sum = 0;
+      const vector = vectors[row];
+      for (let i = 0; i < query.length; i++) sum += query[i] * vector[i];
+      exact[row] = row === self ? -Infinity : sum;
+    }
+    const truth = topIndices(exact, 10);
+    const estimates = firstPass(query, binary);
+    estimates[self] = -Infinity;
+    const order = topIndices(estimates, RESCORE_STEPS[RESCORE_STEPS.length - 1]);
+    const rankOf = new Map(order.map((row, rank) => [row, rank]));
+    RESCORE_STEPS.forEach((depth, step) => {
+      for (const row of truth) if ((rankOf.get(row) ?? Infinity) < depth) found[step]++;
+    });
+  }
+  const total = samples * Math.min(10, count - 1);
+  const step = found.findIndex((hits) => hits / total >= recall);
+  return Math.min(count, step >= 0 ? RESCORE_STEPS[step] : RESCORE_STEPS[RESCORE_STEPS.length - 1]);
 }
 
 /** The lexical index of the chunks (ids are chunk numbers) cut into fragments. */
@@ -263,14 +305,16 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
       shardHashes,
     }),
   );
-  const vectorFile = embedder ? store(files, 'vectors', encodeBinaryVectors(binarize(vectors, dimension))) : null;
+  const binary = embedder ? binarize(vectors, dimension) : undefined;
+  const vectorFile = binary ? store(files, 'vectors', encodeBinaryVectors(binary)) : null;
+  const rescore = settings.rescore === 'auto' ? (binary ? chooseRescore(vectors, binary, settings.rescoreRecall) : 0) : settings.rescore;
   return {
     entry: {
       lang: options.lang,
       model: embedder ? { id: embedder.modelId, dimension } : null,
       dtype: embedder ? 'binary+int8' : 'none',
       counts: { pages: docs.length, chunks: chunks.length, terms: lexical.termCount, fragments: lexical.hashes.length, shards: shardHashes.length },
-      rescore: settings.rescore,
+      rescore,
       directory,
       vectors: vectorFile,
     },

@@ -1,0 +1,143 @@
+/**
+ * Prebuilt indexes with the tiny models: a generated site of a few hundred pages built in Node and
+ * read back through the same loader the browser uses (over a folder fetch).
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveRagOptions } from '../src/config.js';
+import { createEmbedder, type Embedder } from '../src/embed/embedder.js';
+import { configureRuntime } from '../src/embed/runtime.js';
+import { isRagError } from '../src/errors.js';
+import { folderFetch } from '../src/prebuilt/file-fetch.js';
+import { PrebuiltKnowledgeBase } from '../src/prebuilt/knowledge-base.js';
+import { buildSite } from '../src/prebuilt/site.js';
+import { generateSite, writeSite } from './site-generator.js';
+
+const models = resolve(import.meta.dirname, 'fixtures/models');
+const runtime = { modelBaseUrl: models, allowRemoteModels: false };
+const BASE = 'http://site.test/rag-index/';
+
+/** The tiny embedder, counting the passages it embeds. */
+async function countingEmbedder(): Promise<Embedder & { passages: string[] }> {
+  configureRuntime(runtime);
+  const embedder = await createEmbedder({ model: 'tiny-bge', dtype: 'q8', batchSize: 32 });
+  const passages: string[] = [];
+  return {
+    ...embedder,
+    modelId: embedder.modelId,
+    dimension: embedder.dimension,
+    passages,
+    async embedPassages(texts, options) {
+      passages.push(...texts);
+      return embedder.embedPassages(texts, options);
+    },
+  };
+}
+
+function open(out: string, model = 'tiny-bge') {
+  const served = folderFetch(out, BASE);
+  const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: { model, dtype: 'q8' }, runtime }), { url: BASE, fetch: served.fetch });
+  return { kb, served };
+}
+
+describe('prebuilt index of a generated site', () => {
+  let folder: string;
+  let site: string;
+  let out: string;
+  let embedder: Embedder & { passages: string[] };
+  const pages = generateSite(300);
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'inpage-rag-prebuilt-'));
+    site = join(folder, 'site');
+    out = join(folder, 'site', 'rag-index');
+    await writeSite(site, pages);
+    embedder = await countingEmbedder();
+    const result = await buildSite({ input: site, out, embedder, cacheDir: join(folder, 'cache') });
+    expect(result.pages).toBe(300);
+    expect(result.embedded).toBe(result.chunks);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('answers lexically before the query model has loaded: hits and ask() citations carry the page URL and anchor', async () => {
+    const { kb, served } = open(out);
+    const page = pages[137];
+    const hits = await kb.search(page.question, { k: 5 });
+    expect(hits[0].mode).toBe('lexical');
+    expect(hits[0].url).toBe(`/${page.path}`);
+    expect(hits[0].anchor).toBe(page.anchor);
+    expect(hits[0].text).toContain(page.code);
+    // Only the directory, the query's fragments and the hits' shards: a small part of the index.
+    const total = (await readdir(out)).length;
+    expect(served.requests.length).toBeLessThan(total / 10);
+    let answer;
+    for await (const event of kb.ask(page.question)) if (event.type === 'done') answer = event.answer;
+    expect(answer?.refused).toBe(false);
+    expect(answer?.citations[0]).toMatchObject({ url: `/${page.path}`, anchor: page.anchor });
+  });
+
+  it('searches hybrid once the query model is ready', async () => {
+    const { kb } = open(out);
+    await kb.ready();
+    const page = pages[42];
+    const hits = await kb.search(page.question);
+    expect(hits[0].mode).toBe('hybrid');
+    // The tiny embedder is noisy: the page is among the first hits, not always the first.
+    expect(hits.map((hit) => hit.url)).toContain(`/${page.path}`);
+    expect((await kb.status()).embedding?.dimension).toBe(64);
+  });
+
+  it('rebuilds re-embedding only the edited page', async () => {
+    const edited = pages[10];
+    await writeFile(join(site, edited.path), edited.html.replace('<main>', '<main><p>The glimmerwick sings at noon.</p>'));
+    embedder.passages.length = 0;
+    const result = await buildSite({ input: site, out, embedder, cacheDir: join(folder, 'cache') });
+    expect(embedder.passages.length).toBeGreaterThan(0);
+    expect(embedder.passages.every((text) => text.includes(edited.title) || text.includes('glimmerwick') || !pages.some((p) => p !== edited && text.includes(p.title)))).toBe(true);
+    expect(result.embedded).toBe(embedder.passages.length);
+    expect(result.embedded).toBeLessThanOrEqual(6);
+    const { kb } = open(out);
+    const hits = await kb.search('glimmerwick sings', { k: 1, mode: 'lexical' });
+    expect(hits[0].url).toBe(`/${edited.path}`);
+  }, 60_000);
+
+  it('refuses an index of another model with MODEL_MISMATCH', async () => {
+    const { kb } = open(out, 'bge-small-en');
+    await expect(kb.search('anything')).rejects.toSatisfy((error) => isRagError(error, 'MODEL_MISMATCH'));
+  });
+
+  it('reports a damaged shard as CORRUPT_DATA', async () => {
+    const copy = join(folder, 'damaged');
+    await buildSite({ input: site, out: copy, embedder, cacheDir: join(folder, 'cache') });
+    for (const name of await readdir(copy)) {
+      if (!name.startsWith('shard-')) continue;
+      const bytes = await readFile(join(copy, name));
+      bytes[bytes.length >> 1] ^= 0xff;
+      await writeFile(join(copy, name), bytes);
+    }
+    const { kb } = open(copy);
+    await expect(kb.search(pages[5].question, { mode: 'lexical' })).rejects.toSatisfy((error) => isRagError(error, 'CORRUPT_DATA'));
+  }, 60_000);
+
+  it('builds one index per language and picks it by lang', async () => {
+    const mixed = generateSite(40, { seed: 3, langOf: (index) => (index % 4 === 0 ? 'fr' : 'en') });
+    const mixedSite = join(folder, 'mixed');
+    await writeSite(mixedSite, mixed);
+    const mixedOut = join(folder, 'mixed-index');
+    const result = await buildSite({ input: mixedSite, out: mixedOut, embedder, cacheDir: false });
+    expect(result.manifest.indexes.map((entry) => [entry.lang, entry.counts.pages, entry.path])).toEqual([
+      ['en', 30, 'en/'],
+      ['fr', 10, 'fr/'],
+    ]);
+    const served = folderFetch(mixedOut, BASE);
+    const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: false }), { url: BASE, lang: 'fr-FR', fetch: served.fetch });
+    const page = mixed[8];
+    const hits = await kb.search(page.question, { k: 1 });
+    expect(hits[0]).toMatchObject({ url: `/${page.path}`, lang: 'fr' });
+  }, 60_000);
+});
