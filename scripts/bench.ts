@@ -14,6 +14,7 @@
  * - `search_ms_10k`: search in headless Chromium over 10,000 chunks, and `ask` timings on the same
  *   engine (`scripts/bench/search.ts`).
  * - `widget`: `widget_gzip_kb` and `widget_first_paint_ms` (`scripts/bench/widget.ts`).
+ * - `prebuilt`: a 1,000-page site's prebuilt index: bytes per query, recall, build and rebuild (`scripts/bench/prebuilt.ts`).
  *
  * A section in `scripts/bench/` is loaded only when it runs, so one that cannot load fails alone.
  */
@@ -44,6 +45,10 @@ const SECTIONS: Record<string, Section> = {
   widget: async () => {
     const { benchWidget } = await import('./bench/widget.js');
     return { ...(await benchWidget()) };
+  },
+  prebuilt: async () => {
+    const { benchPrebuilt } = await import('./bench/prebuilt.js');
+    return { prebuilt: await benchPrebuilt() };
   },
   search_ms_10k: async () => {
     const { benchSearch } = await import('./bench/search.js');

@@ -53,7 +53,6 @@ async function main(): Promise<number> {
     print({ schema: SCHEMA, data: name, ...result }, args.flags.json);
     return 0;
   }
-  if (args.flags.prebuilt) log('eval: --prebuilt is accepted but prebuilt indexes are not built yet; evaluating in memory.');
   const modes = parseModes(args.values.modes);
   const models = parseModels(args.values.models);
 
@@ -106,6 +105,7 @@ async function main(): Promise<number> {
       thresholdsFile: args.values.thresholds,
       chunking: options,
       search: { expansion: parseExpansion(args.values.expand) },
+      prebuilt: args.flags.prebuilt,
     });
     Object.assign(result, retrieval);
   }

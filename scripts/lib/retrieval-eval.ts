@@ -72,7 +72,7 @@ export interface QuestionOutcome {
 
 /** Searches every question in one mode. */
 export async function runMode(
-  kb: KnowledgeBase,
+  kb: Pick<KnowledgeBase, 'search'>,
   mode: SearchMode,
   questions: readonly EvalQuestion[],
   unanswerable: readonly UnanswerableQuestion[],

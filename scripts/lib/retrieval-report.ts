@@ -15,6 +15,7 @@ import { calibrateThreshold } from '../../src/generate/calibrate.js';
 import { evidenceScore } from '../../src/generate/guard.js';
 import { createReranker, DEFAULT_RERANK_CANDIDATES, type Reranker } from '../../src/rerank/reranker.js';
 import type { CorpusTokenizers } from './tokenizers.js';
+import { buildPrebuiltKnowledgeBase } from './prebuilt-eval.js';
 
 /** What the refusal score is (reported in the output's `refusal.score`). */
 const SCORE_DESCRIPTION: Record<string, string> = {
@@ -66,12 +67,16 @@ export interface RetrievalInputs {
   chunking?: Partial<ChunkOptions>;
   /** Search settings (for example `expansion: 'prf'`). */
   search?: Partial<SearchOptions>;
+  /** Build a prebuilt index of the corpus and search through it (`--prebuilt`). */
+  prebuilt?: boolean;
 }
 
 /** Builds the engine's knowledge base and evaluates each mode. */
 export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record<string, unknown>> {
-  const { kb, buildMs } = await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking, inputs.search);
-  const status = kb.status();
+  const { kb, buildMs } = inputs.prebuilt
+    ? await buildPrebuiltKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking, inputs.search)
+    : await buildKnowledgeBase(inputs.docs, inputs.models, inputs.tokenizers, inputs.chunking, inputs.search);
+  const status = await kb.status();
   const given = thresholdsFrom(inputs.thresholdsFile);
   const modes: Record<string, unknown> = {};
   const reranker = await loadReranker(inputs.models);
@@ -117,6 +122,7 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
     embedding: status.embedding,
     index_ms: Math.round(buildMs),
     expansion: inputs.search?.expansion ?? 'none',
+    prebuilt: inputs.prebuilt === true,
     reranker: reranker?.modelId ?? null,
     modes,
     ...(answers ? { answers } : {}),

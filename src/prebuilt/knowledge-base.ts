@@ -21,6 +21,8 @@ import { type OpenPrebuiltOptions, type PrebuiltChunk, PrebuiltIndex } from './r
 export interface PrebuiltSource extends Omit<OpenPrebuiltOptions, 'signal'> {
   /** The index folder (holding `manifest.json`) or the manifest's URL. */
   url: string;
+  /** A query embedder to use instead of loading the configured model (in-process only: benchmarks, tests). */
+  embedder?: Embedder;
 }
 
 /** The model id an embedding setting names (a preset's id, or the setting itself). */
@@ -46,7 +48,7 @@ export class PrebuiltKnowledgeBase {
 
   constructor(
     readonly options: ResolvedRagOptions,
-    source: PrebuiltSource,
+    private readonly source: PrebuiltSource,
   ) {
     configureRuntime(options.runtime);
     this.askResources = new AskResources(options);
@@ -91,7 +93,7 @@ export class PrebuiltKnowledgeBase {
     const model = index.entry.model;
     if (settings === false || !model) return;
     try {
-      const embedder = await createEmbedder({ ...settings, onProgress: options.onProgress, signal: options.signal });
+      const embedder = this.source.embedder ?? (await createEmbedder({ ...settings, onProgress: options.onProgress, signal: options.signal }));
       if (embedder.dimension !== model.dimension) {
         throw new RagError('MODEL_MISMATCH', `The query model "${embedder.modelId}" has ${embedder.dimension} dimensions; the prebuilt index has ${model.dimension}. Rebuild the index with this model.`);
       }

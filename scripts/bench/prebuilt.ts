@@ -1,0 +1,148 @@
+/**
+ * The `prebuilt` benchmark: a generated site of 1,000 pages of about 5 KB.
+ *
+ * - `build_pages_per_s`, `rebuild_one_page_s`: `buildSite` with the tiny embedder (64-d), a fresh
+ *   cache, then one page edited and the site built again.
+ * - `first_query_kb`, `next_query_kb`, `recall@10`: an index of 384-d vectors from a synthetic,
+ *   deterministic embedder (a bag of words: each word a seeded random 384-d direction; the tiny
+ *   models have 64 dimensions), read through the loader with a fetch that counts the bytes served
+ *   (index files only: no model is fetched). A query is one `ask()` (the widget's call: 24
+ *   candidates, their shards fetched) once the query model is ready; `next_query_kb` is the
+ *   median of the following 20 different questions. `recall@10`: dense top 10 against an exact
+ *   f32 scan of the same vectors, over 100 questions.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { embeddingText } from '../../src/chunk/context.js';
+import { resolveRagOptions } from '../../src/config.js';
+import type { Embedder } from '../../src/embed/embedder.js';
+import { folderFetch } from '../../src/prebuilt/file-fetch.js';
+import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
+import { buildSite } from '../../src/prebuilt/site.js';
+import type { TokenizerConfigJson, TokenizerJson } from '../../src/tokenize/token-counter.js';
+import { hash64 } from '../../src/util/hash.js';
+import { generateSite, writeSite } from '../../test/site-generator.js';
+import { log } from '../lib/args.js';
+
+const PAGES = 1000;
+const DIMENSION = 384;
+const MODELS = resolve(import.meta.dirname, '../../test/fixtures/models');
+
+/** A deterministic 384-d bag-of-words embedder with the tiny model's tokenizer files. */
+function syntheticEmbedder(): Embedder {
+  const wordVectors = new Map<string, Float32Array>();
+  const wordVector = (word: string) => {
+    let vector = wordVectors.get(word);
+    if (!vector) {
+      let state = parseInt(hash64(word).slice(0, 8), 16) || 1;
+      vector = new Float32Array(DIMENSION);
+      for (let i = 0; i < DIMENSION; i++) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        vector[i] = ((state >>> 0) / 4294967296 - 0.5) * 2;
+      }
+      wordVectors.set(word, vector);
+    }
+    return vector;
+  };
+  const embed = (text: string) => {
+    const out = new Float32Array(DIMENSION);
+    for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+      const vector = wordVector(word);
+      for (let i = 0; i < DIMENSION; i++) out[i] += vector[i];
+    }
+    const norm = Math.hypot(...out) || 1;
+    return out.map((value) => value / norm);
+  };
+  const folder = join(MODELS, 'tiny-bge');
+  const json = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')) as TokenizerJson;
+  const config = JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as TokenizerConfigJson;
+  return {
+    modelId: 'synthetic-384',
+    dimension: DIMENSION,
+    device: 'cpu',
+    dtype: 'fp32',
+    embedPassages: async (texts) => texts.map(embed),
+    embedQuery: async (text) => embed(text),
+    tokenizerFiles: () => ({ json, config }),
+    dispose: async () => undefined,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The `prebuilt` keys. */
+export async function benchPrebuilt(): Promise<Record<string, number>> {
+  const folder = await mkdtemp(join(tmpdir(), 'inpage-rag-bench-prebuilt-'));
+  try {
+    const pages = generateSite(PAGES, { pageChars: 5000 });
+    const site = join(folder, 'site');
+    await writeSite(site, pages);
+
+    const tiny = { model: 'tiny-bge', dtype: 'q8' as const, modelBaseUrl: `${MODELS}/`, cacheDir: join(folder, 'cache') };
+    let started = performance.now();
+    const built = await buildSite({ input: site, out: join(folder, 'tiny-index'), ...tiny });
+    const buildPagesPerS = built.pages / ((performance.now() - started) / 1000);
+    log(`bench: prebuilt tiny build ${built.pages} pages, ${built.chunks} chunks, ${(built.bytes / 1024).toFixed(0)} KB`);
+    const edited = pages[500];
+    await writeFile(join(site, edited.path), edited.html.replace('<main>', '<main><p>An edited paragraph about lanterns.</p>'));
+    started = performance.now();
+    const rebuilt = await buildSite({ input: site, out: join(folder, 'tiny-index'), ...tiny });
+    const rebuildS = (performance.now() - started) / 1000;
+    log(`bench: prebuilt rebuild embedded ${rebuilt.embedded} chunks, wrote ${rebuilt.written} files in ${rebuildS.toFixed(2)} s`);
+
+    const embedder = syntheticEmbedder();
+    const out = join(folder, 'index-384');
+    const big = await buildSite({ input: site, out, embedder, cacheDir: false });
+    const entry = big.manifest.indexes[0];
+    log(`bench: prebuilt 384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, rescoring ${entry.rescore}, vectors ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
+    const base = 'http://bench.test/index/';
+    const served = folderFetch(out, base);
+    const options = resolveRagOptions({ embedding: { model: 'synthetic-384' } });
+    const kb = new PrebuiltKnowledgeBase(options, { url: base, fetch: served.fetch, embedder });
+    await kb.ready();
+    const askOnce = async (question: string) => {
+      const before = served.bytes;
+      for await (const event of kb.ask(question)) void event;
+      return (served.bytes - before) / 1024;
+    };
+    const atOpen = served.bytes / 1024;
+    const firstQueryKb = atOpen + (await askOnce(pages[3].question));
+    const next: number[] = [];
+    for (let i = 0; i < 20; i++) next.push(await askOnce(pages[(i * 37 + 11) % PAGES].question));
+
+    // recall@10 of dense search against an exact f32 scan of the same vectors
+    const index = await kb.index();
+    const records = await index.chunks(Array.from({ length: entry.counts.chunks }, (_, n) => n));
+    const vectors = await embedder.embedPassages([...records.values()].map((record) => embeddingText(record.chunk)));
+    let found = 0;
+    const questions = 100;
+    for (let q = 0; q < questions; q++) {
+      const query = await embedder.embedQuery(pages[(q * 7 + 1) % PAGES].question);
+      const scores = vectors.map((vector, row) => ({ row, score: vector.reduce((sum, value, i) => sum + value * query[i], 0) }));
+      scores.sort((a, b) => b.score - a.score || a.row - b.row);
+      const truth = new Set(scores.slice(0, 10).map((entry) => String(entry.row)));
+      const hits = await index.denseSearch(query, 10);
+      found += hits.filter((hit) => truth.has(hit.id)).length;
+    }
+    return {
+      first_query_kb: round(firstQueryKb, 1),
+      next_query_kb: round(median(next), 1),
+      'recall@10': round(found / (questions * 10), 3),
+      build_pages_per_s: round(buildPagesPerS, 1),
+      rebuild_one_page_s: round(rebuildS, 2),
+      index_kb: round(big.bytes / 1024, 0),
+      rescore: entry.rescore,
+    };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
