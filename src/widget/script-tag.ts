@@ -19,7 +19,7 @@ const LANGUAGE_MODELS: Record<string, string> = { en: 'bge-small-en', zh: 'bge-s
 /** What a script tag configures. */
 export interface ScriptTagConfig {
   docs: string[];
-  /** Reserved: the URL of a prebuilt index. */
+  /** The URL of a prebuilt index (`npx inpage-rag build`), absolute: read instead of `docs`. */
   index?: string;
   lang: string;
   models?: string;
@@ -62,7 +62,7 @@ export function readScriptConfig(script: HTMLScriptElement | null): ScriptTagCon
   const docs = (data.docs ?? '').split(/[\s,]+/).filter(Boolean).map((url) => new URL(url, document.baseURI).href);
   return {
     docs,
-    index: data.index,
+    index: data.index ? new URL(data.index, document.baseURI).href : undefined,
     lang,
     models: data.models ? new URL(data.models, document.baseURI).href : undefined,
     embedding,
@@ -94,6 +94,7 @@ export function mountWidget(config: ScriptTagConfig): InpageRagGlobal {
       config.base,
       {
         docs: config.docs,
+        index: config.index,
         embedding: config.embedding,
         device: config.device,
         modelBaseUrl: config.models,

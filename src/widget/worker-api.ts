@@ -24,6 +24,8 @@ export interface WidgetEngineOptions {
   /** Where onnxruntime-web's files are. */
   wasmBaseUrl: string;
   useBrowserCache?: boolean;
+  /** A prebuilt index (`data-index`): read instead of indexing `docs`; only questions are embedded. */
+  index?: string;
   /**
    * `indexeddb` (default): the index survives reloads, so a returning visitor's documents are
    * fetched and checked by hash but not embedded again; `memory` keeps nothing.
@@ -100,6 +102,17 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
 
   return {
     async start(options, onStatus) {
+      if (options.index) {
+        rag = await createRag({
+          worker: false,
+          index: options.index,
+          embedding: options.embedding === false ? false : { model: options.embedding, device: options.device ?? 'auto' },
+          runtime: { modelBaseUrl: options.modelBaseUrl, allowRemoteModels: options.modelBaseUrl === undefined, wasmBaseUrl: options.wasmBaseUrl },
+        });
+        backend = ragBackend(rag);
+        const status = await rag.status();
+        return { documents: status.documents, chunks: status.chunks, failures: [], embeddingError: status.embeddingError };
+      }
       const count = options.docs.length;
       const onProgress = (progress: Progress) => onStatus(describe(progress, count));
       const engineOptions = {
