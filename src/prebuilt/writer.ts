@@ -320,7 +320,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     },
     files,
     embedded,
-    reused: chunks.length - embedded,
+    reused: embedder ? chunks.length - embedded : 0,
   };
 }
 
