@@ -186,7 +186,15 @@ async function libraryUsage(): Promise<LibraryUsage | undefined> {
 }
 
 $('storage-box').addEventListener('toggle', () => {
-  if ($<HTMLDetailsElement>('storage-box').open) void libraryUsage().then((library) => renderStorage($('storage'), $('storage-summary'), library));
+  if (!$<HTMLDetailsElement>('storage-box').open) return;
+  // The caches at once; the library's own figures when the engine has opened it.
+  void renderStorage($('storage'), $('storage-summary')).then(async () => {
+    const library = await libraryUsage().catch((error: unknown) => {
+      console.warn('inpage-rag demo: library size unavailable', error);
+      return undefined;
+    });
+    if (library) await renderStorage($('storage'), $('storage-summary'), library);
+  });
 });
 
 const settingsForm = $<HTMLFormElement>('settings');

@@ -55,6 +55,14 @@ describe('the demo app', () => {
     await page.locator('rag-chat .msg.bot button.cite').first().click();
     await page.waitForSelector('#viewer[open] mark');
     await expect(page.locator('#viewer mark').textContent()).resolves.toMatch(/hold hands/);
+
+    // The library is kept in IndexedDB: after a reload the document is there and answers again.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    await expect(page.locator('#documents li[data-doc-id]').count()).resolves.toBe(1);
+    await page.locator('rag-chat textarea').fill('What do sea otters eat?');
+    await page.keyboard.press('Enter');
+    await page.locator('rag-chat .msg.bot button.cite').first().waitFor({ timeout: 60_000 });
     expect(offHostRequests()).toEqual([]);
     await context.close();
   });
@@ -76,16 +84,16 @@ describe('the demo app', () => {
     expect(dialogs[0]).toMatch(/about \d+ MB/);
     await expect.poll(() => page.locator('select[name="llm"]').inputValue()).toBe('extractive');
 
-    // The storage panel lists cached model files with their sizes and deletes them. Local
-    // (self-hosted) models are not cached, so the test caches a file as a hub download would be.
+    // The storage panel lists cached model files with their sizes and deletes them. The test
+    // caches a file of known size under a cache of its own (the engine may have cached its models).
     await page.evaluate(async () => {
-      const cache = await caches.open('transformers-cache');
+      const cache = await caches.open('example-models');
       await cache.put('/models/example/onnx/model.onnx', new Response(new Uint8Array(4096)));
     });
     await page.locator('#storage-box summary').click();
-    const row = page.locator('#storage li[data-cache]').first();
+    const row = page.locator('#storage li[data-cache="example-models"]');
     await row.waitFor({ timeout: 10_000 });
-    await expect(row.textContent()).resolves.toMatch(/transformers-cache: 1 files, 4\.0 KB/);
+    await expect(row.textContent()).resolves.toMatch(/example-models: 1 files, 4\.0 KB/);
     const name = await row.getAttribute('data-cache');
     await row.locator('button').click();
     await expect.poll(() => page.locator(`#storage li[data-cache="${name}"]`).count()).toBe(0);
