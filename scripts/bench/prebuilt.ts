@@ -79,8 +79,39 @@ function median(values: number[]): number {
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The kind of an index file by its name: manifest, directory, vectors, lexical fragments, shards… */
+function kindOf(url: string): string {
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  if (name === 'manifest.json') return 'manifest';
+  const kind = /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
+  return kind === 'lex' ? 'lexical' : kind === 'shard' ? 'shards' : kind;
+}
+
+/** A fetch that adds the bytes it serves to `bytes[kind]` and the files to `files[kind]`. */
+function countingFetch(fetcher: (url: string) => Promise<Response>) {
+  const counts = { bytes: {} as Record<string, number>, files: {} as Record<string, number> };
+  const fetch = async (url: string) => {
+    const response = await fetcher(url);
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (response.ok) {
+      const kind = kindOf(url);
+      counts.bytes[kind] = (counts.bytes[kind] ?? 0) + body.length;
+      counts.files[kind] = (counts.files[kind] ?? 0) + 1;
+    }
+    return new Response(body, { status: response.status });
+  };
+  const reset = () => {
+    counts.bytes = {};
+    counts.files = {};
+  };
+  return { fetch, counts, reset };
+}
+
+/** KB per kind, rounded. */
+const kbByKind = (bytes: Record<string, number>) => Object.fromEntries(Object.entries(bytes).map(([kind, value]) => [kind, round(value / 1024, 1)]));
+
 /** The `prebuilt` keys. */
-export async function benchPrebuilt(): Promise<Record<string, number>> {
+export async function benchPrebuilt(): Promise<Record<string, unknown>> {
   const folder = await mkdtemp(join(tmpdir(), 'inpage-rag-bench-prebuilt-'));
   try {
     const pages = generateSite(PAGES, { pageChars: 5000 });
@@ -106,8 +137,9 @@ export async function benchPrebuilt(): Promise<Record<string, number>> {
     log(`bench: prebuilt 384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, rescoring ${entry.rescore}, vectors ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
     const base = 'http://bench.test/index/';
     const served = folderFetch(out, base);
+    const counting = countingFetch(served.fetch);
     const options = resolveRagOptions({ embedding: { model: 'synthetic-384' } });
-    const kb = new PrebuiltKnowledgeBase(options, { url: base, fetch: served.fetch, embedder });
+    const kb = new PrebuiltKnowledgeBase(options, { url: base, fetch: counting.fetch, embedder });
     await kb.ready();
     const askOnce = async (question: string) => {
       const before = served.bytes;
@@ -116,8 +148,18 @@ export async function benchPrebuilt(): Promise<Record<string, number>> {
     };
     const atOpen = served.bytes / 1024;
     const firstQueryKb = atOpen + (await askOnce(pages[3].question));
+    const firstByKind = kbByKind(counting.counts.bytes);
+    const firstFiles = { ...counting.counts.files };
+    log(`bench: prebuilt first query ${firstQueryKb.toFixed(1)} KB: ${Object.entries(firstByKind).map(([kind, kb]) => `${kind} ${kb} KB in ${firstFiles[kind]} files`).join(', ')}`);
     const next: number[] = [];
-    for (let i = 0; i < 20; i++) next.push(await askOnce(pages[(i * 37 + 11) % PAGES].question));
+    const nextByKind: Record<string, number[]> = {};
+    for (let i = 0; i < 20; i++) {
+      counting.reset();
+      next.push(await askOnce(pages[(i * 37 + 11) % PAGES].question));
+      for (const [kind, value] of Object.entries(counting.counts.bytes)) (nextByKind[kind] ??= []).push(value / 1024);
+    }
+    const nextMedians = Object.fromEntries(Object.entries(nextByKind).map(([kind, values]) => [kind, round(median([...values, ...new Array<number>(20 - values.length).fill(0)]), 1)]));
+    log(`bench: prebuilt next queries, median KB by kind: ${JSON.stringify(nextMedians)}`);
 
     // recall@10 of dense search against an exact f32 scan of the same vectors
     const index = await kb.index();
@@ -141,6 +183,9 @@ export async function benchPrebuilt(): Promise<Record<string, number>> {
       rebuild_one_page_s: round(rebuildS, 2),
       index_kb: round(big.bytes / 1024, 0),
       rescore: entry.rescore,
+      first_query_kb_by_kind: firstByKind,
+      first_query_files_by_kind: firstFiles,
+      next_query_kb_by_kind: nextMedians,
     };
   } finally {
     await rm(folder, { recursive: true, force: true });
