@@ -14,6 +14,8 @@
  * - `search_ms_10k`: search in headless Chromium over 10,000 chunks, and `ask` timings on the same
  *   engine (`scripts/bench/search.ts`).
  * - `widget`: `widget_gzip_kb` and `widget_first_paint_ms` (`scripts/bench/widget.ts`).
+ * - `store`: `store_open_ms_10k` and `store_bytes_per_chunk`, a 10,000-chunk IndexedDB store in
+ *   headless Chromium (`scripts/bench/store.ts`).
  * - `prebuilt`: a 1,000-page site's prebuilt index: bytes per query, recall, build and rebuild (`scripts/bench/prebuilt.ts`).
  *
  * A section in `scripts/bench/` is loaded only when it runs, so one that cannot load fails alone.
@@ -45,6 +47,10 @@ const SECTIONS: Record<string, Section> = {
   widget: async () => {
     const { benchWidget } = await import('./bench/widget.js');
     return { ...(await benchWidget()) };
+  },
+  store: async () => {
+    const { benchStore } = await import('./bench/store.js');
+    return { ...(await benchStore()) };
   },
   prebuilt: async () => {
     const { benchPrebuilt } = await import('./bench/prebuilt.js');

@@ -29,7 +29,7 @@ import { decodeExport, encodeExport } from '../store/export-format.js';
 import { IdbStore, type StoreContents, type StoredModel } from '../store/idb-store.js';
 import { contentHash, documentParts, fromChunkRecord, packVectors, partsProblem, storageBreakdown } from '../store/records.js';
 import { ChangeChannel, SerialQueue, withLock } from '../store/tabs.js';
-import type { RepairReport, StorageBreakdown, StoredDocumentParts, VectorRecord } from '../store/types.js';
+import type { RepairReport, StorageBreakdown, StoredDocumentParts, StoreOpenTimings, VectorRecord } from '../store/types.js';
 
 /** In-process extension points (functions cannot cross the worker boundary, so not in RagOptions). */
 export interface KnowledgeBaseHooks {
@@ -94,6 +94,7 @@ export class KnowledgeBase {
   /** Set when another tab announced a change (or our commit skipped one): sync before the next read. */
   private stale = false;
   private repair: RepairReport | null = null;
+  private openTimings: StoreOpenTimings | null = null;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private readyLoad: Promise<void> | undefined;
   /** Store commits and the memory changes that follow them run one at a time. */
@@ -166,20 +167,28 @@ export class KnowledgeBase {
       return;
     }
     const { name } = this.options.storage;
+    const started = now();
+    const timings: StoreOpenTimings = { readMs: 0, modelMs: 0, loadMs: 0, lexicalMs: 0, totalMs: 0 };
     const contentsLoad = (async () => {
       this.store ??= await IdbStore.open(name);
-      return this.store.readAll();
+      const contents = await this.store.readAll();
+      timings.readMs = now() - started;
+      return contents;
     })();
-    const [contents] = await Promise.all([contentsLoad, this.embedderLoad]);
+    const [contents] = await Promise.all([contentsLoad, this.embedderLoad.then(() => (timings.modelMs = now() - started))]);
     this.channel ??= new ChangeChannel(name, () => {
       this.stale = true;
     });
-    await this.writes.run(() => this.loadContents(contents, options));
+    const loadStarted = now();
+    await this.writes.run(() => this.loadContents(contents, options, timings));
+    timings.loadMs = now() - loadStarted;
+    timings.totalMs = now() - started;
+    this.openTimings = timings;
     await this.reindexStale(options);
   }
 
   /** Checks what the store holds, removes leftovers, and loads the rest into memory. */
-  private async loadContents(contents: StoreContents, options: TaskOptions): Promise<void> {
+  private async loadContents(contents: StoreContents, options: TaskOptions, timings: StoreOpenTimings): Promise<void> {
     const store = this.store!;
     const report: RepairReport = { removedDocuments: [], removedOrphans: 0, droppedVectors: [], rebuiltLexical: false, reembedded: 0 };
     const valid: StoredDocumentParts[] = [];
@@ -219,6 +228,7 @@ export class KnowledgeBase {
     this.knownCommit = commit;
     options.onProgress?.({ stage: 'store', done: 0, total: valid.length, unit: 'files' });
     const snapshot = contents.snapshot;
+    const lexicalStarted = now();
     let lexical: LexicalIndex | undefined;
     const chunkTotal = valid.reduce((sum, parts) => sum + parts.record.chunks.length, 0);
     if (snapshot && snapshot.commit === contents.commit && commit === contents.commit) {
@@ -231,7 +241,10 @@ export class KnowledgeBase {
     }
     report.rebuiltLexical = lexical === undefined;
     this.lexical = lexical ?? new LexicalIndex();
+    timings.lexicalMs = now() - lexicalStarted;
+    const applyStarted = now();
     this.applyAll(valid, { lexical: report.rebuiltLexical });
+    if (report.rebuiltLexical) timings.lexicalMs += now() - applyStarted;
     if (report.rebuiltLexical && valid.length > 0) this.scheduleSnapshot();
     options.onProgress?.({ stage: 'store', done: valid.length, total: valid.length, unit: 'files' });
     this.repair = report;
@@ -431,7 +444,7 @@ export class KnowledgeBase {
       llm: this.options.answer.llm,
       generatorReason: this.askResources.generatorReason || null,
       reranker: this.options.rerank ? this.options.rerank.model : null,
-      store: { kind: this.options.storage.kind, name: this.options.storage.name, commit: this.knownCommit, repair: this.repair },
+      store: { kind: this.options.storage.kind, name: this.options.storage.name, commit: this.knownCommit, repair: this.repair, openTimings: this.openTimings },
     };
   }
 

@@ -109,4 +109,20 @@ export interface StoreStatus {
   commit: number;
   /** What the last open's consistency check did (null in memory). */
   repair: RepairReport | null;
+  /** Where the last open's time went (null in memory). */
+  openTimings?: StoreOpenTimings | null;
+}
+
+/** Where opening a store took its time, in milliseconds (reading and the model load overlap). */
+export interface StoreOpenTimings {
+  /** Reading every record and the snapshot from IndexedDB. */
+  readMs: number;
+  /** Loading the embedding model (in parallel with the read). */
+  modelMs: number;
+  /** Checking the records and loading them into the in-memory indexes. */
+  loadMs: number;
+  /** Of `loadMs`: loading (or rebuilding) the lexical index. */
+  lexicalMs: number;
+  /** From the start of `ready()` to the store being searchable. */
+  totalMs: number;
 }

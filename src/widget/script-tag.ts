@@ -30,6 +30,8 @@ export interface ScriptTagConfig {
   examples?: string;
   theme?: string;
   mode?: string;
+  /** `indexeddb` (default): the visitor's index survives reloads; `memory` (`data-storage="memory"`) keeps nothing. */
+  storage: 'indexeddb' | 'memory';
   base: URL;
 }
 
@@ -63,6 +65,7 @@ export function readScriptConfig(script: HTMLScriptElement | null): ScriptTagCon
   return {
     docs,
     index: data.index ? new URL(data.index, document.baseURI).href : undefined,
+    storage: data.storage === 'memory' ? 'memory' : 'indexeddb',
     lang,
     models: data.models ? new URL(data.models, document.baseURI).href : undefined,
     embedding,
@@ -95,6 +98,7 @@ export function mountWidget(config: ScriptTagConfig): InpageRagGlobal {
       {
         docs: config.docs,
         index: config.index,
+        storage: config.storage,
         embedding: config.embedding,
         device: config.device,
         modelBaseUrl: config.models,
