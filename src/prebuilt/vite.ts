@@ -37,7 +37,11 @@ export function inpageRag(options: InpageRagPluginOptions = {}): InpageRagVitePl
     },
     async closeBundle() {
       const { out = 'rag-index', ...rest } = options;
-      const result = await buildSite({ baseUrl: base, ...rest, input: outDir, out: join(outDir, out) });
+      // A relative base (`./`, for a site served from any folder) would make relative page URLs,
+      // which resolve against whichever page shows the citation: pages are then under `/` unless
+      // `baseUrl` says otherwise.
+      const baseUrl = base.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(base) ? base : '/';
+      const result = await buildSite({ baseUrl, ...rest, input: outDir, out: join(outDir, out) });
       console.log(`inpage-rag: indexed ${result.pages} pages (${result.chunks} chunks, ${result.embedded} embedded) into ${join(outDir, out)}`);
     },
   };

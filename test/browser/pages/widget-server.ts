@@ -19,9 +19,9 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** A file served from memory. */
+/** A file served from memory (text, or bytes: a damaged index file). */
 export interface MemoryFile {
-  body: string;
+  body: string | Uint8Array;
   type?: string;
 }
 
