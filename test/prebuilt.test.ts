@@ -2,7 +2,7 @@
  * Prebuilt indexes with the tiny models: a generated site of a few hundred pages built in Node and
  * read back through the same loader the browser uses (over a folder fetch).
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,21 @@ describe('prebuilt index of a generated site', () => {
     const { kb } = open(copy);
     await expect(kb.search(pages[5].question, { mode: 'lexical' })).rejects.toSatisfy((error) => isRagError(error, 'CORRUPT_DATA'));
   }, 60_000);
+
+  it('reports a damaged rescoring vector as CORRUPT_DATA in dense search; lexical search still answers', async () => {
+    const copy = join(folder, 'damaged-vec');
+    await cp(out, copy, { recursive: true });
+    for (const name of await readdir(copy)) {
+      if (!name.startsWith('vec-')) continue;
+      const bytes = await readFile(join(copy, name));
+      bytes[bytes.length >> 1] ^= 0xff;
+      await writeFile(join(copy, name), bytes);
+    }
+    const { kb } = open(copy);
+    await kb.ready();
+    await expect(kb.search(pages[5].question, { mode: 'dense' })).rejects.toSatisfy((error) => isRagError(error, 'CORRUPT_DATA'));
+    expect((await kb.search(pages[5].question, { mode: 'lexical', k: 1 }))[0].url).toBe(`/${pages[5].path}`);
+  });
 
   it('builds one index per language and picks it by lang', async () => {
     const mixed = generateSite(40, { seed: 3, langOf: (index) => (index % 4 === 0 ? 'fr' : 'en') });

@@ -84,6 +84,7 @@ function kindOf(url: string): string {
   const name = url.slice(url.lastIndexOf('/') + 1);
   if (name === 'manifest.json') return 'manifest';
   const kind = /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
+  if (/^vec-[0-9a-f]{16}-\d+\.bin$/.test(name)) return 'rescore';
   return kind === 'lex' ? 'lexical' : kind === 'shard' ? 'shards' : kind;
 }
 
@@ -183,6 +184,7 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
       rebuild_one_page_s: round(rebuildS, 2),
       index_kb: round(big.bytes / 1024, 0),
       rescore: entry.rescore,
+      first_query_files: Object.values(firstFiles).reduce((sum, value) => sum + value, 0),
       first_query_kb_by_kind: firstByKind,
       first_query_files_by_kind: firstFiles,
       next_query_kb_by_kind: nextMedians,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isRagError } from '../errors.js';
 import {
-  decodeBinaryVectors, decodeDirectory, decodeFragment, decodeShard, encodeBinaryVectors, encodeDirectory, encodeFragment, encodeShard,
+  decodeBinaryVectors, decodeDirectory, decodeFragment, decodeRescoreVector, decodeShard, encodeBinaryVectors, encodeDirectory, encodeFragment,
+  encodeRescoreVector, encodeShard,
 } from './format.js';
 import { firstPass, topIndices } from './reader.js';
 import { binarize, quantizeInt8 } from './writer.js';
@@ -35,10 +36,11 @@ describe('prebuilt format', () => {
       firstChunk: 4,
       pages: [{ id: '/a.html', title: 'A', url: '/a.html', lang: 'en', characters: 20 }],
       chunks: [0, 1].map((n) => ({ id: `/a.html#${n}`, page: 0, text: `t${n}`, context: 'A', headingPath: ['A'], anchor: 'x', start: 0, end: 2, tokens: 1, lang: 'en' })),
-      vectors: int8.values,
-      scales: int8.scales,
+      vectorHash: '0123456789abcdef',
     };
     expect(decodeShard(encodeShard(shard))).toEqual(shard);
+    const vector = { number: 5, values: int8.values.slice(4, 8), scale: int8.scales[1] };
+    expect(decodeRescoreVector(encodeRescoreVector(vector))).toEqual(vector);
   });
 
   it('says CORRUPT_DATA for damaged bytes', () => {
@@ -48,6 +50,7 @@ describe('prebuilt format', () => {
     other[0] = 0;
     expectCorrupt(() => decodeFragment(other));
     expectCorrupt(() => decodeShard(bytes));
+    expectCorrupt(() => decodeRescoreVector(bytes));
   });
 
   it('ranks by the sign-bit estimate and rescored int8 cosines', () => {

@@ -8,10 +8,15 @@
  *                         term and hash of each lexical fragment, the first chunk and hash of each shard
  *   vectors-<hash>.bin    the mean vector and one sign bit per dimension of every chunk (first pass)
  *   lex-<hash>.bin        a lexical fragment: a contiguous range of the sorted terms and their postings
- *   shard-<hash>.bin      the chunks of a few consecutive pages: text, metadata and int8 vectors (rescoring)
+ *   shard-<hash>.bin      the chunks of a few consecutive pages: text and metadata, and the hash of their vectors
+ *   vec-<hash>-<row>.bin  one chunk's int8 vector (rescoring), named by its shard's hash and its row there
  *
  * A file's name carries the 64-bit hash of its stored bytes, checked on every load (a damaged or
- * stale file is a `CORRUPT_DATA` error), so files can be cached forever. The `.bin` suffix keeps
+ * stale file is a `CORRUPT_DATA` error), so files can be cached forever. A `vec` file is named by
+ * its shard, whose bytes hold the hash of the shard's vectors (so a changed vector renames it); it
+ * holds its chunk's number, checked on load, and gzip's CRC-32 catches damage. One file per chunk
+ * because the first pass's candidates are scattered over the pages: a query rescoring 200 chunks
+ * fetches 200 × 0.4 KB rather than the shards (or blocks) around them (see the `prebuilt` bench). The `.bin` suffix keeps
  * servers from sending them with `Content-Encoding: gzip` (the loader decompresses them itself).
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
  */
@@ -22,7 +27,7 @@ import { hash64 } from '../util/hash.js';
 /** The `format` field of a manifest. */
 export const PREBUILT_FORMAT = 'inpage-rag-index';
 /** The format version this code writes and reads. */
-export const PREBUILT_VERSION = 1;
+export const PREBUILT_VERSION = 2;
 
 /** A file of the index: its path relative to the manifest, stored size and hash of its bytes. */
 export interface PrebuiltFileRef {
@@ -36,7 +41,7 @@ export interface PrebuiltIndexEntry {
   /** BCP 47 language of its pages (`und` when unknown). */
   lang: string;
   model: { id: string; dimension: number } | null;
-  /** How vectors are stored: sign bits for the first pass, int8 in the shards for rescoring. */
+  /** How vectors are stored: sign bits for the first pass, int8 per chunk (`vec` files) for rescoring. */
   dtype: 'binary+int8' | 'none';
   counts: { pages: number; chunks: number; terms: number; fragments: number; shards: number };
   /** How many first-pass candidates are rescored with their int8 vectors (per query). */
@@ -83,15 +88,21 @@ export interface ShardChunk {
   lang: string;
 }
 
-/** A decoded shard: its pages, chunks (numbered from `firstChunk`) and their int8 vectors. */
+/** A decoded shard: its pages and chunks (numbered from `firstChunk`). */
 export interface Shard {
   firstChunk: number;
   pages: ShardPage[];
   chunks: ShardChunk[];
-  /** `chunks.length × dimension` int8 values, row after row (empty without vectors). */
-  vectors: Int8Array;
-  /** Per chunk: cosine ≈ scale · (query · int8 row). */
-  scales: Float32Array;
+  /** The hash of its chunks' int8 vectors and scales (`''` without vectors): it names their `vec` files. */
+  vectorHash: string;
+}
+
+/** One chunk's rescoring vector: cosine ≈ scale · (query · values). */
+export interface RescoreVector {
+  /** The chunk's number across the index. */
+  number: number;
+  values: Int8Array;
+  scale: number;
 }
 
 /** The decoded directory. */
@@ -171,7 +182,7 @@ function readF32s(reader: ByteReader, count: number): Float32Array {
   return new Float32Array(reader.bytes(count * 4).slice().buffer);
 }
 
-const MAGIC = { directory: 'IPRD', vectors: 'IPRV', fragment: 'IPRL', shard: 'IPRS' } as const;
+const MAGIC = { directory: 'IPRD', vectors: 'IPRV', fragment: 'IPRL', shard: 'IPRS', vec: 'IPRQ' } as const;
 
 function writeMagic(out: ByteWriter, kind: keyof typeof MAGIC): void {
   out.bytes(encoder.encode(MAGIC[kind]));
@@ -299,15 +310,13 @@ export function decodeFragment(bytes: Uint8Array, what = 'fragment'): Fragment {
   });
 }
 
-/** Encodes a shard: JSON of pages and chunks, then the int8 vectors and their scales. */
+/** Encodes a shard: JSON of pages and chunks, then the hash of their vectors. */
 export function encodeShard(shard: Shard): Uint8Array {
   const out = new ByteWriter(1 << 14);
   writeMagic(out, 'shard');
   out.varint(shard.firstChunk);
   writeString(out, JSON.stringify({ pages: shard.pages, chunks: shard.chunks }));
-  out.varint(shard.scales.length === 0 ? 0 : shard.vectors.length / shard.scales.length);
-  out.bytes(new Uint8Array(shard.vectors.buffer, shard.vectors.byteOffset, shard.vectors.byteLength));
-  writeF32s(out, shard.scales);
+  writeString(out, shard.vectorHash);
   return out.view().slice();
 }
 
@@ -315,15 +324,43 @@ export function encodeShard(shard: Shard): Uint8Array {
 export function decodeShard(bytes: Uint8Array, what = 'shard'): Shard {
   return guard(what, () => {
     const reader = new ByteReader(bytes);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
     readMagic(reader, 'shard', what);
     const firstChunk = reader.varint();
-    const { pages, chunks } = JSON.parse(readString(reader, new TextDecoder('utf-8', { fatal: true }))) as Pick<Shard, 'pages' | 'chunks'>;
-    const dimension = reader.varint();
-    const rows = dimension === 0 ? 0 : chunks.length;
-    const vectors = new Int8Array(reader.bytes(rows * dimension).slice().buffer);
-    const scales = readF32s(reader, rows);
+    const { pages, chunks } = JSON.parse(readString(reader, decoder)) as Pick<Shard, 'pages' | 'chunks'>;
+    const vectorHash = readString(reader, decoder);
     if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { firstChunk, pages, chunks, vectors, scales };
+    return { firstChunk, pages, chunks, vectorHash };
+  });
+}
+
+/** The name of the `vec` file of the chunk at row `row` of the shard whose bytes hash to `shardHash`. */
+export function vecFileName(shardHash: string, row: number): string {
+  return `vec-${shardHash}-${row}.bin`;
+}
+
+/** Encodes one chunk's rescoring vector. */
+export function encodeRescoreVector(vector: RescoreVector): Uint8Array {
+  const out = new ByteWriter(vector.values.length + 24);
+  writeMagic(out, 'vec');
+  out.varint(vector.number);
+  out.varint(vector.values.length);
+  out.bytes(new Uint8Array(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength));
+  writeF32s(out, Float32Array.of(vector.scale));
+  return out.view().slice();
+}
+
+/** Decodes one chunk's rescoring vector. */
+export function decodeRescoreVector(bytes: Uint8Array, what = 'vec'): RescoreVector {
+  return guard(what, () => {
+    const reader = new ByteReader(bytes);
+    readMagic(reader, 'vec', what);
+    const number = reader.varint();
+    const dimension = reader.varint();
+    const values = new Int8Array(reader.bytes(dimension).slice().buffer);
+    const scale = readF32s(reader, 1)[0];
+    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
+    return { number, values, scale };
   });
 }
 

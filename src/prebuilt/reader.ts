@@ -1,8 +1,9 @@
 /**
  * Reads a prebuilt index over HTTP, fetching each file once and only when a query needs it:
  * the directory first, the lexical fragments of the query's terms, the first-pass vectors when
- * the query model is loaded, and the shards of the chunks rescored or shown. Every file's hash is
- * checked; the bytes fetched are counted (the benchmark reads them).
+ * the query model is loaded, the int8 vectors of the chunks it rescores (one small file each), and
+ * the shards of the chunks shown. Every file's hash is checked (a `vec` file: its chunk number and
+ * gzip's CRC); the bytes fetched are counted (the benchmark reads them).
  */
 import { RagError } from '../errors.js';
 import { resolveBm25Options } from '../lexical/bm25.js';
@@ -19,14 +20,17 @@ import {
   decodeBinaryVectors,
   decodeDirectory,
   decodeFragment,
+  decodeRescoreVector,
   decodeShard,
   type Directory,
   type Fragment,
   type PrebuiltIndexEntry,
   type PrebuiltManifest,
+  type RescoreVector,
   type Shard,
   type ShardChunk,
   type ShardPage,
+  vecFileName,
 } from './format.js';
 import { gunzip } from './gzip.js';
 
@@ -86,6 +90,7 @@ export class PrebuiltIndex {
   private vectorsLoad: Promise<BinaryVectors> | undefined;
   private readonly fragments = new Map<number, Promise<Fragment>>();
   private readonly shards = new Map<number, Promise<Shard>>();
+  private readonly rescoreVectors = new Map<number, Promise<RescoreVector>>();
   private queryTokenizer: LexicalIndex | undefined;
   private chunkIds: string[] | undefined;
 
@@ -115,8 +120,8 @@ export class PrebuiltIndex {
     return index;
   }
 
-  /** A file's decompressed bytes; its stored bytes must hash to `hash`. */
-  private file(name: string, hash: string): Promise<Uint8Array> {
+  /** A file's decompressed bytes; its stored bytes must hash to `hash` (when given). */
+  private file(name: string, hash: string | undefined): Promise<Uint8Array> {
     let load = this.files.get(name);
     if (!load) {
       const url = new URL(this.entry.path + name, this.manifestUrl).href;
@@ -125,7 +130,7 @@ export class PrebuiltIndex {
         const stored = new Uint8Array(await response.arrayBuffer());
         this.bytesFetched += stored.length;
         this.filesFetched++;
-        if (hash64(stored) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
+        if (hash !== undefined && hash64(stored) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
         return gunzip(stored, name);
       })();
       load.catch(() => this.files.delete(name));
@@ -170,6 +175,24 @@ export class PrebuiltIndex {
       load = this.file(name, directory.shardHashes[index]).then((bytes) => decodeShard(bytes, name));
       load.catch(() => this.shards.delete(index));
       this.shards.set(index, load);
+    }
+    return load;
+  }
+
+  /** One chunk's int8 vector, from its `vec` file (named by its shard and row). */
+  private rescoreVector(directory: Directory, number: number): Promise<RescoreVector> {
+    let load = this.rescoreVectors.get(number);
+    if (!load) {
+      const shard = shardOf(directory, number);
+      const name = vecFileName(directory.shardHashes[shard], number - directory.shardFirstChunks[shard]);
+      load = this.file(name, undefined).then((bytes) => {
+        const vector = decodeRescoreVector(bytes, name);
+        if (vector.number !== number) corruptIndex(name, `it holds chunk ${vector.number}, not ${number}`);
+        if (vector.values.length !== this.entry.model?.dimension) corruptIndex(name, `its vector has ${vector.values.length} dimensions`);
+        return vector;
+      });
+      load.catch(() => this.rescoreVectors.delete(number));
+      this.rescoreVectors.set(number, load);
     }
     return load;
   }
@@ -250,8 +273,8 @@ export class PrebuiltIndex {
 
   /**
    * The `k` chunks most similar to a (normalised) query vector: a first pass over the sign bits
-   * of every chunk, then the best `rescore` candidates rescored with their int8 vectors (read from
-   * their shards). Ids are chunk numbers; scores are cosines (estimated past `rescore`).
+   * of every chunk, then the best `rescore` candidates rescored with their int8 vectors (one small
+   * file each). Ids are chunk numbers; scores are cosines (estimated past `rescore`).
    */
   async denseSearch(query: Float32Array, k: number, rescore = this.entry.rescore): Promise<VectorHit[]> {
     const vectors = await this.vectors();
@@ -261,13 +284,14 @@ export class PrebuiltIndex {
     const estimates = firstPass(query, vectors);
     const order = topIndices(estimates, Math.max(k, rescore));
     const rescored = order.slice(0, rescore);
-    const records = await this.chunks(rescored);
-    const exact: VectorHit[] = [];
-    for (const number of rescored) {
-      const record = records.get(number);
-      if (!record) continue;
-      exact.push({ id: String(number), score: record.score(query) });
-    }
+    const directory = await this.directory();
+    const int8 = await Promise.all(rescored.map((number) => this.rescoreVector(directory, number)));
+    const exact: VectorHit[] = rescored.map((number, index) => {
+      const { values, scale } = int8[index];
+      let sum = 0;
+      for (let i = 0; i < values.length; i++) sum += query[i] * values[i];
+      return { id: String(number), score: sum * scale };
+    });
     exact.sort((a, b) => b.score - a.score || Number(a.id) - Number(b.id));
     const rest = order.slice(rescore).map((number) => ({ id: String(number), score: estimates[number] }));
     return [...exact, ...rest].slice(0, k);
@@ -279,42 +303,33 @@ export class PrebuiltIndex {
   }
 
   /** Reads chunks by number from their shards (fetching each shard once). */
-  async chunks(numbers: readonly number[]): Promise<Map<number, PrebuiltChunk & { score(query: Float32Array): number }>> {
+  async chunks(numbers: readonly number[]): Promise<Map<number, PrebuiltChunk>> {
     const directory = await this.directory();
-    const firsts = directory.shardFirstChunks;
-    const shardOf = (number: number) => {
-      let low = 0;
-      let high = firsts.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >>> 1;
-        if (firsts[middle] <= number) low = middle;
-        else high = middle - 1;
-      }
-      return low;
-    };
-    const wanted = [...new Set(numbers.map(shardOf))];
+    const wanted = [...new Set(numbers.map((number) => shardOf(directory, number)))];
     const shards = new Map(await Promise.all(wanted.map(async (index) => [index, await this.shard(directory, index)] as const)));
-    const out = new Map<number, PrebuiltChunk & { score(query: Float32Array): number }>();
+    const out = new Map<number, PrebuiltChunk>();
     for (const number of numbers) {
-      const shard = shards.get(shardOf(number))!;
-      const row = number - shard.firstChunk;
-      const chunk = shard.chunks[row];
-      if (!chunk) corruptIndex(`shard-${directory.shardHashes[shardOf(number)]}.bin`, `chunk ${number} is missing`);
-      const dimension = shard.scales.length > 0 ? shard.vectors.length / shard.scales.length : 0;
-      out.set(number, {
-        number,
-        chunk,
-        page: shard.pages[chunk.page],
-        score(query) {
-          let sum = 0;
-          const offset = row * dimension;
-          for (let i = 0; i < dimension; i++) sum += query[i] * shard.vectors[offset + i];
-          return sum * shard.scales[row];
-        },
-      });
+      const index = shardOf(directory, number);
+      const shard = shards.get(index)!;
+      const chunk = shard.chunks[number - shard.firstChunk];
+      if (!chunk) corruptIndex(`shard-${directory.shardHashes[index]}.bin`, `chunk ${number} is missing`);
+      out.set(number, { number, chunk, page: shard.pages[chunk.page] });
     }
     return out;
   }
+}
+
+/** The shard holding chunk `number`. */
+function shardOf(directory: Directory, number: number): number {
+  const firsts = directory.shardFirstChunks;
+  let low = 0;
+  let high = firsts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (firsts[middle] <= number) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 async function fetchOk(fetcher: (url: string) => Promise<Response>, url: string): Promise<Response> {

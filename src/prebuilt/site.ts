@@ -69,7 +69,7 @@ export interface BuildSiteResult {
 }
 
 const PAGE_FILE = /\.(html?|md|markdown)$/i;
-const INDEX_FILE = /^(directory|vectors|lex|shard)-[0-9a-f]{16}\.bin$/;
+const INDEX_FILE = /^((directory|vectors|lex|shard)-[0-9a-f]{16}|vec-[0-9a-f]{16}-\d+)\.bin$/;
 
 /** The page files under a folder, sorted, skipping dot folders, `node_modules` and `skip`. */
 export async function findPages(root: string, skip: readonly string[] = []): Promise<string[]> {

@@ -21,6 +21,7 @@ import {
   encodeBinaryVectors,
   encodeDirectory,
   encodeFragment,
+  encodeRescoreVector,
   encodeShard,
   fileName,
   hashOfName,
@@ -28,7 +29,9 @@ import {
   type PrebuiltIndexEntry,
   type ShardChunk,
   type ShardPage,
+  vecFileName,
 } from './format.js';
+import { hash64 } from '../util/hash.js';
 import { firstPass, topIndices } from './reader.js';
 
 /** Progress of a build, for the terminal. */
@@ -87,10 +90,14 @@ export interface BuiltIndex {
 }
 
 function store(files: Map<string, Uint8Array>, kind: string, raw: Uint8Array): PrebuiltFileRef {
-  const bytes = new Uint8Array(gzipSync(raw, { level: 9 }));
+  const bytes = compress(raw);
   const name = fileName(kind, bytes);
   files.set(name, bytes);
   return { name, bytes: bytes.length, hash: hashOfName(name) };
+}
+
+function compress(raw: Uint8Array): Uint8Array {
+  return new Uint8Array(gzipSync(raw, { level: 9 }));
 }
 
 /** Embeds every chunk's text, reusing cached vectors. */
@@ -148,15 +155,17 @@ export function quantizeInt8(vectors: readonly Float32Array[], dimension: number
   return { values, scales };
 }
 
-const RESCORE_STEPS = [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
+const RESCORE_STEPS = [8, 12, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256, 320, 384, 512];
 
 /**
- * The least rescoring depth whose first pass holds `recall` of the exact top 10 neighbours of up
- * to 200 sample chunks (each chunk's own vector as the query, itself left out).
+ * The least rescoring depth whose rescored top 10 (first pass, then the int8 vectors) holds
+ * `recall` of the exact top 10 neighbours of up to 200 sample chunks (each chunk's own vector as
+ * the query, itself left out).
  */
-export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVectors, recall: number): number {
+export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVectors, recall: number, int8 = quantizeInt8(vectors, binary.dimension)): number {
   const count = vectors.length;
   if (count <= RESCORE_STEPS[0]) return count;
+  const dimension = binary.dimension;
   const samples = Math.min(200, count);
   const found = new Array<number>(RESCORE_STEPS.length).fill(0);
   const exact = new Float32Array(count);
@@ -169,13 +178,18 @@ export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVe
       for (let i = 0; i < query.length; i++) sum += query[i] * vector[i];
       exact[row] = row === self ? -Infinity : sum;
     }
-    const truth = topIndices(exact, 10);
+    const truth = new Set(topIndices(exact, 10));
     const estimates = firstPass(query, binary);
     estimates[self] = -Infinity;
-    const order = topIndices(estimates, RESCORE_STEPS[RESCORE_STEPS.length - 1]);
-    const rankOf = new Map(order.map((row, rank) => [row, rank]));
+    const order = topIndices(estimates, Math.min(count - 1, RESCORE_STEPS[RESCORE_STEPS.length - 1]));
+    const rescored = order.map((row) => {
+      let sum = 0;
+      for (let i = 0; i < dimension; i++) sum += query[i] * int8.values[row * dimension + i];
+      return sum * int8.scales[row];
+    });
     RESCORE_STEPS.forEach((depth, step) => {
-      for (const row of truth) if ((rankOf.get(row) ?? Infinity) < depth) found[step]++;
+      const top = Float32Array.from(rescored.slice(0, depth));
+      for (const index of topIndices(top, 10)) if (truth.has(order[index])) found[step]++;
     });
   }
   const total = samples * Math.min(10, count - 1);
@@ -277,15 +291,18 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     }
     if (shardChunks.length === 0) continue; // pages without text: no shard
     const count = shardChunks.length;
-    const shard = encodeShard({
-      firstChunk,
-      pages,
-      chunks: shardChunks,
-      vectors: int8.values.subarray(firstChunk * dimension, (firstChunk + count) * dimension),
-      scales: int8.scales.subarray(embedder ? firstChunk : 0, embedder ? firstChunk + count : 0),
-    });
+    const values = int8.values.subarray(firstChunk * dimension, (firstChunk + count) * dimension);
+    const scales = int8.scales.subarray(embedder ? firstChunk : 0, embedder ? firstChunk + count : 0);
+    const vectorHash = embedder ? hash64(concat(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength))) : '';
+    const shardHash = store(files, 'shard', encodeShard({ firstChunk, pages, chunks: shardChunks, vectorHash })).hash;
     shardFirstChunks.push(firstChunk);
-    shardHashes.push(store(files, 'shard', shard).hash);
+    shardHashes.push(shardHash);
+    if (embedder) {
+      for (let row = 0; row < count; row++) {
+        const raw = encodeRescoreVector({ number: firstChunk + row, values: values.subarray(row * dimension, (row + 1) * dimension), scale: scales[row] });
+        files.set(vecFileName(shardHash, row), compress(raw));
+      }
+    }
     options.onProgress?.({ stage: 'write', done: page, total: docs.length, unit: 'pages', chunks: chunks.length });
   }
 
@@ -307,7 +324,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   );
   const binary = embedder ? binarize(vectors, dimension) : undefined;
   const vectorFile = binary ? store(files, 'vectors', encodeBinaryVectors(binary)) : null;
-  const rescore = settings.rescore === 'auto' ? (binary ? chooseRescore(vectors, binary, settings.rescoreRecall) : 0) : settings.rescore;
+  const rescore = settings.rescore === 'auto' ? (binary ? chooseRescore(vectors, binary, settings.rescoreRecall, int8) : 0) : settings.rescore;
   return {
     entry: {
       lang: options.lang,
@@ -322,6 +339,13 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     embedded,
     reused: embedder ? chunks.length - embedded : 0,
   };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
