@@ -1,6 +1,6 @@
 // Packs the package as npm would publish it, installs the tarball into a fresh folder and imports
 // it; the installed `inpage-rag build` command indexes a small site with the tiny model.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,11 +80,16 @@ describe('published package', () => {
     await writeSite(site, pages);
     const out = join(work, 'site-index');
     const models = join(root, 'test/fixtures/models');
-    const stdout = execFileSync(
+    const run = spawnSync(
       'npx',
       ['--no-install', 'inpage-rag', 'build', site, '--out', out, '--model', 'tiny-bge', '--model-base-url', models, '--dtype', 'q8', '--no-cache', '--base-url', '/docs/'],
-      { cwd: app, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: app, env: npmEnv, encoding: 'utf8' },
     );
+    const { stdout, stderr: progress } = run;
+    expect(run.status, progress).toBe(0);
+    // Progress on the terminal: pages, chunks, chunks per second, time left.
+    expect(progress).toMatch(/5\/5 pages/);
+    expect(progress).toMatch(/\d+ chunks · \d+ chunks\/s · \d+ s left/);
     expect(stdout).toMatch(/^inpage-rag: indexed 5 pages, \d+ chunks \(\d+ embedded, 0 from the cache\)/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PrebuiltManifest;
     expect(manifest.indexes).toHaveLength(1);
@@ -95,14 +100,8 @@ describe('published package', () => {
     for (const file of [entry.directory, entry.vectors]) expect(existsSync(join(out, file!.name))).toBe(true);
 
     // Without the required arguments it prints its usage and exits with 2.
-    let status: number | null = null;
-    let stderr = '';
-    try {
-      execFileSync('npx', ['--no-install', 'inpage-rag', 'build', site], { cwd: app, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (error) {
-      ({ status, stderr } = error as { status: number; stderr: string });
-    }
-    expect(status).toBe(2);
-    expect(stderr).toContain('usage: inpage-rag build');
+    const usage = spawnSync('npx', ['--no-install', 'inpage-rag', 'build', site], { cwd: app, env: npmEnv, encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('usage: inpage-rag build');
   });
 });

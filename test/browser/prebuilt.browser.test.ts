@@ -134,6 +134,8 @@ describe('a prebuilt index in Chromium', () => {
       });
     // Index files fetched up to the first answer (each once: the reader keeps what it fetched).
     const fetched = [...new Set(server.requests.filter((path) => path.startsWith('/rag-index/')))];
+    // The site's pages are not fetched to be indexed: only the question is embedded.
+    expect(server.requests.filter((path) => path.endsWith('.html') && path !== '/ask.html')).toEqual([]);
 
     expect(answer?.refused).toBe(false);
     expect(answer?.text).toContain(target.code);
