@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { build } from 'vite';
+import { build, createBuilder } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRagOptions } from '../src/config.js';
 import { folderFetch } from '../src/prebuilt/file-fetch.js';
@@ -90,5 +90,34 @@ describe('the Vite plugin', () => {
     const hits = await open(indexDir, 'http://site.test/search/index/').search('iron hook above the porch door', { k: 1 });
     // './guide/install.html' would resolve against the page showing the citation.
     expect(hits[0]).toMatchObject({ url: '/guide/install.html', anchor: 'hook' });
+  });
+
+  it('indexes the client output once in an app build with a server environment, and nothing in an SSR build', { timeout: 60_000 }, async () => {
+    await writeFile(join(folder, 'server.js'), 'export const render = () => "<p>server</p>";\n');
+    let calls = 0;
+    const plugin = inpageRag({ model: false });
+    const closeBundle = plugin.closeBundle;
+    plugin.closeBundle = async function (this: unknown) {
+      calls++;
+      return closeBundle.call(this);
+    };
+    const builder = await createBuilder({
+      configFile: false,
+      root: folder,
+      logLevel: 'silent',
+      environments: {
+        client: { build: { outDir: join(folder, 'dist-app'), rolldownOptions: { input: Object.keys(PAGES).map((path) => join(folder, path)) } } },
+        ssr: { build: { outDir: join(folder, 'dist-app/server'), rolldownOptions: { input: join(folder, 'server.js') } } },
+      },
+      plugins: [plugin],
+    });
+    await builder.buildApp();
+    expect(calls).toBe(2);
+    const manifest = JSON.parse(await readFile(join(folder, 'dist-app/rag-index/manifest.json'), 'utf8')) as PrebuiltManifest;
+    expect(manifest.indexes[0].counts.pages).toBe(3);
+    expect(existsSync(join(folder, 'dist-app/server/rag-index'))).toBe(false);
+
+    await build({ configFile: false, root: folder, logLevel: 'silent', build: { ssr: join(folder, 'server.js'), outDir: join(folder, 'dist-ssr') }, plugins: [inpageRag({ model: false })] });
+    expect(existsSync(join(folder, 'dist-ssr/rag-index'))).toBe(false);
   });
 });

@@ -28,14 +28,21 @@ export interface InpageRagVitePlugin {
 export function inpageRag(options: InpageRagPluginOptions = {}): InpageRagVitePlugin {
   let outDir = 'dist';
   let base = '/';
+  let client = false;
   return {
     name: 'inpage-rag',
     apply: 'build',
     configResolved(config) {
+      // An SSR build (`vite build --ssr`, or the server environment of an app build) writes no pages.
+      if ((config.build as { ssr?: unknown }).ssr) return;
       outDir = resolve(config.root, config.build.outDir);
       base = config.base;
+      client = true;
     },
     async closeBundle() {
+      // Vite runs this once per environment of an app build: only the client's output has the pages.
+      const consumer = (this as { environment?: { config?: { consumer?: string } } }).environment?.config?.consumer;
+      if (consumer ? consumer !== 'client' : !client) return;
       const { out = 'rag-index', ...rest } = options;
       // A relative base (`./`, for a site served from any folder) would make relative page URLs,
       // which resolve against whichever page shows the citation: pages are then under `/` unless
