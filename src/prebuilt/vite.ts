@@ -8,7 +8,7 @@
  * export default { plugins: [inpageRag({ out: 'rag-index', baseUrl: '/' })] };
  */
 import { join, resolve } from 'node:path';
-import { type BuildSiteOptions, buildSite } from './site.js';
+import type { BuildSiteOptions } from './site.js';
 
 /** Options of {@link inpageRag}: those of `buildSite`, with `out` relative to the output folder. */
 export interface InpageRagPluginOptions extends Omit<BuildSiteOptions, 'input' | 'out' | 'docs'> {
@@ -44,6 +44,8 @@ export function inpageRag(options: InpageRagPluginOptions = {}): InpageRagVitePl
       const consumer = (this as { environment?: { config?: { consumer?: string } } }).environment?.config?.consumer;
       if (consumer ? consumer !== 'client' : !client) return;
       const { out = 'rag-index', ...rest } = options;
+      // Loaded here, not with vite.config: the parsers and the embedding runtime weigh ~0.4 s and 50 MB.
+      const { buildSite } = await import('./site.js');
       // A relative base (`./`, for a site served from any folder) would make relative page URLs,
       // which resolve against whichever page shows the citation: pages are then under `/` unless
       // `baseUrl` says otherwise.
