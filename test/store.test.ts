@@ -70,6 +70,9 @@ describe('IndexedDB store', () => {
     const second = engine(name);
     await second.ready();
     expect((await second.documents()).map((doc) => doc.id)).toEqual(['koala', 'piano', 'tea']);
+    // Opened from the snapshot, texts stay in the store until needed.
+    expect(() => second.documentText('tea')).toThrow(/not loaded/);
+    expect(await second.loadDocumentText('tea')).toBe(tea.text);
     const status = second.status();
     expect(status.store).toMatchObject({ kind: 'indexeddb', name });
     expect(status.store.repair).toMatchObject({ removedDocuments: [], removedOrphans: 0, rebuiltLexical: false, reembedded: 0 });

@@ -42,7 +42,8 @@ export interface KnowledgeBaseHooks {
 
 interface StoredDocument {
   info: DocumentInfo;
-  doc: ParsedDocument;
+  /** The parsed source; absent until first needed when the store was opened from its snapshot. */
+  doc?: ParsedDocument;
   chunkIds: string[];
   hash: string;
   /** The store commit of this version (0 in memory). */
@@ -54,6 +55,9 @@ interface StoredDocument {
   /** Its vectors, kept only in memory storage (for export); IndexedDB holds them otherwise. */
   vectors?: VectorRecord | null;
 }
+
+/** A document's parts as loaded: the source may be left in the store until needed. */
+type LoadedParts = Omit<StoredDocumentParts, 'source'> & { source: StoredDocumentParts['source'] | null };
 
 /** One document's outcome inside `add()`. */
 type IndexOutcome = { info: DocumentInfo; skipped?: undefined } | { info: DocumentInfo; skipped: AddSkip['reason'] };
@@ -86,6 +90,8 @@ export class KnowledgeBase {
   private readonly chunksById = new Map<string, Chunk>();
   /** Content hash → document id, to recognise the same content added again. */
   private readonly idByHash = new Map<string, string>();
+  /** Documents whose source (and chunk texts) is still only in the store. */
+  private readonly textless = new Set<string>();
   private lexical = new LexicalIndex();
   private store: IdbStore | undefined;
   private channel: ChangeChannel | undefined;
@@ -171,7 +177,7 @@ export class KnowledgeBase {
     const timings: StoreOpenTimings = { readMs: 0, modelMs: 0, loadMs: 0, lexicalMs: 0, totalMs: 0 };
     const contentsLoad = (async () => {
       this.store ??= await IdbStore.open(name);
-      const contents = await this.store.readAll();
+      const contents = await this.store.readForOpen();
       timings.readMs = now() - started;
       return contents;
     })();
@@ -191,19 +197,21 @@ export class KnowledgeBase {
   private async loadContents(contents: StoreContents, options: TaskOptions, timings: StoreOpenTimings): Promise<void> {
     const store = this.store!;
     const report: RepairReport = { removedDocuments: [], removedOrphans: 0, droppedVectors: [], rebuiltLexical: false, reembedded: 0 };
-    const valid: StoredDocumentParts[] = [];
+    const valid: LoadedParts[] = [];
     for (const record of contents.records) {
-      const source = contents.sources.get(record.id);
+      const source = contents.sources ? contents.sources.get(record.id) : undefined;
       const vectors = contents.vectors.get(record.id) ?? null;
-      const parts: StoredDocumentParts = { record, source: source!, vectors: null };
-      if (!source || partsProblem(parts)) {
+      // Without the sources read (an up-to-date snapshot), a source's presence is checked by key;
+      // they were written in the same transaction as their header.
+      if (!contents.sourceIds.has(record.id) || (source && partsProblem({ record, source, vectors: null }))) {
         report.removedDocuments.push(record.id);
         continue;
       }
+      const parts: LoadedParts = { record, source: source ?? null, vectors: null };
       if (vectors) {
-        parts.vectors = vectors;
-        if (partsProblem(parts) || !record.vectorModel || vectors.model !== record.vectorModel.id) {
-          parts.vectors = null;
+        const fits = vectors.data.byteLength === record.chunks.length * vectors.dimension * 4;
+        if (fits && record.vectorModel && vectors.model === record.vectorModel.id) parts.vectors = vectors;
+        else {
           parts.record = { ...record, vectorModel: null };
           report.droppedVectors.push(record.id);
         }
@@ -212,7 +220,7 @@ export class KnowledgeBase {
     }
     const known = new Set(contents.records.map((record) => record.id));
     const orphans = new Set<string>();
-    for (const id of [...contents.sources.keys(), ...contents.vectors.keys()]) if (!known.has(id)) orphans.add(id);
+    for (const id of [...contents.sourceIds, ...contents.vectors.keys()]) if (!known.has(id)) orphans.add(id);
     report.removedOrphans = orphans.size;
     let commit = contents.commit;
     if (report.removedDocuments.length > 0 || orphans.size > 0) {
@@ -222,7 +230,9 @@ export class KnowledgeBase {
       await store.deleteVectors(report.droppedVectors);
       // Their headers must say so too, or the next open would look for the dropped vectors.
       for (const parts of valid) {
-        if (report.droppedVectors.includes(parts.record.id)) commit = (await store.commitDocument(parts)).commit ?? commit;
+        if (!report.droppedVectors.includes(parts.record.id)) continue;
+        const source = parts.source ?? (await store.readSources([parts.record.id]))[0];
+        if (source) commit = (await store.commitDocument({ ...parts, source })).commit ?? commit;
       }
     }
     this.knownCommit = commit;
@@ -240,6 +250,11 @@ export class KnowledgeBase {
       }
     }
     report.rebuiltLexical = lexical === undefined;
+    if (report.rebuiltLexical && !contents.sources) {
+      // The snapshot cannot be used after all (a repair changed the store): rebuilding needs the texts.
+      const sources = new Map((await store.readSources(valid.map((parts) => parts.record.id))).map((source) => [source.id, source]));
+      for (const parts of valid) parts.source = sources.get(parts.record.id) ?? null;
+    }
     this.lexical = lexical ?? new LexicalIndex();
     timings.lexicalMs = now() - lexicalStarted;
     const applyStarted = now();
@@ -251,7 +266,7 @@ export class KnowledgeBase {
   }
 
   /** Loads many documents into memory at once (one vector batch). */
-  private applyAll(list: readonly StoredDocumentParts[], options: { lexical: boolean }): void {
+  private applyAll(list: readonly LoadedParts[], options: { lexical: boolean }): void {
     const ids: string[] = [];
     const rows: Float32Array[] = [];
     for (const parts of list) {
@@ -273,25 +288,32 @@ export class KnowledgeBase {
   }
 
   /** Whether a document's stored vectors belong to the loaded embedding model. */
-  private vectorsUsable(parts: StoredDocumentParts): boolean {
+  private vectorsUsable(parts: LoadedParts): boolean {
     const model = parts.record.vectorModel;
     return Boolean(
       parts.vectors && model && this.embedder && this.vectors && model.id === this.embedder.modelId && model.dimension === this.embedder.dimension,
     );
   }
 
-  /** Puts one document into memory, replacing any version of it. Synchronous, so never half-applied. */
-  private applyParts(parts: StoredDocumentParts, options: { lexical: boolean; vectors: boolean }): Chunk[] {
+  /**
+   * Puts one document into memory, replacing any version of it. Synchronous, so never
+   * half-applied. Without its source, chunk texts stay empty until {@link loadTexts}.
+   */
+  private applyParts(parts: LoadedParts, options: { lexical: boolean; vectors: boolean }): Chunk[] {
     const { record, source } = parts;
     if (this.documentsById.has(record.id)) this.removeFromMemory(record.id);
-    const chunks = record.chunks.map((chunk) => fromChunkRecord(chunk, source.doc));
+    const chunks = source
+      ? record.chunks.map((chunk) => fromChunkRecord(chunk, source.doc))
+      : record.chunks.map((chunk): Chunk => ({ ...chunk, docId: record.id, text: '', lang: record.info.lang }));
+    if (source) this.textless.delete(record.id);
+    else this.textless.add(record.id);
     for (const chunk of chunks) this.chunksById.set(chunk.id, chunk);
     if (options.lexical) this.lexical.add(chunks);
     const usable = this.vectorsUsable(parts);
     if (options.vectors && usable) this.vectors!.add(chunks.map((chunk) => chunk.id), new Float32Array(parts.vectors!.data));
     this.documentsById.set(record.id, {
       info: record.info,
-      doc: source.doc,
+      doc: source?.doc,
       chunkIds: chunks.map((chunk) => chunk.id),
       hash: record.hash,
       commit: record.commit,
@@ -310,8 +332,39 @@ export class KnowledgeBase {
     this.vectors?.remove(stored.chunkIds);
     for (const id of stored.chunkIds) this.chunksById.delete(id);
     this.documentsById.delete(docId);
+    this.textless.delete(docId);
     if (this.idByHash.get(stored.hash) === docId) this.idByHash.delete(stored.hash);
     return true;
+  }
+
+  /** Reads the sources of documents opened from the snapshot, filling in their chunks' texts. */
+  async loadTexts(docIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(docIds)].filter((id) => this.textless.has(id));
+    if (missing.length === 0 || !this.store) return;
+    const sources = await this.store.readSources(missing);
+    for (const source of sources) {
+      const stored = this.documentsById.get(source.id);
+      if (!stored || !this.textless.has(source.id)) continue;
+      stored.doc = source.doc;
+      for (const id of stored.chunkIds) {
+        const chunk = this.chunksById.get(id);
+        if (chunk) chunk.text = source.doc.text.slice(chunk.start, chunk.end);
+      }
+      this.textless.delete(source.id);
+    }
+  }
+
+  /** A chunk by id with its text (read from the store if needed). */
+  async loadChunk(chunkId: string): Promise<Chunk | undefined> {
+    const chunk = this.chunksById.get(chunkId);
+    if (chunk) await this.loadTexts([chunk.docId]);
+    return chunk;
+  }
+
+  /** {@link documentText}, reading the source from the store if needed. */
+  async loadDocumentText(docId: string): Promise<string> {
+    await this.loadTexts([docId]);
+    return this.documentText(docId);
   }
 
   /** Whether a document must be indexed again: cut with other chunking options, or its vectors missing or of another model. */
@@ -341,11 +394,12 @@ export class KnowledgeBase {
       // Another tab may have re-indexed while this one waited for the lock.
       await this.syncIfStale(true);
       const todo = [...this.documentsById.values()].filter((stored) => this.isStale(stored));
+      await this.loadTexts(todo.map((stored) => stored.info.id));
       let done = 0;
       for (const stored of todo) {
         throwIfAborted(options.signal);
         options.onProgress?.({ stage: 'embed', item: stored.info.title, done, total: todo.length, unit: 'files' });
-        await this.indexDocument(stored.doc, stored.info.bytes, options, { force: true });
+        if (stored.doc) await this.indexDocument(stored.doc, stored.info.bytes, options, { force: true });
         done++;
       }
       options.onProgress?.({ stage: 'embed', done, total: todo.length, unit: 'files' });
@@ -579,15 +633,16 @@ export class KnowledgeBase {
     const model = this.embedder ? { id: this.embedder.modelId, dimension: this.embedder.dimension } : null;
     if (this.store) {
       const contents = await this.store.readAll();
-      const list = contents.records.map((record) => ({ record, source: contents.sources.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
+      const list = contents.records.map((record) => ({ record, source: contents.sources!.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
       return encodeExport(
         list.filter((parts) => !partsProblem(parts)),
         model,
       );
     }
     const list = [...this.documentsById.values()].map((stored) => {
-      const record = documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null, stored.chunking).record;
-      return { record: { ...record, vectorModel: stored.vectors ? stored.vectorModel : null }, source: { id: stored.doc.id, doc: stored.doc }, vectors: stored.vectors ?? null };
+      const doc = stored.doc!;
+      const record = documentParts(doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null, stored.chunking).record;
+      return { record: { ...record, vectorModel: stored.vectors ? stored.vectorModel : null }, source: { id: doc.id, doc }, vectors: stored.vectors ?? null };
     });
     return encodeExport(list, model);
   }
@@ -627,11 +682,11 @@ export class KnowledgeBase {
     await this.ready();
     if (this.store) {
       const contents = await this.store.readAll();
-      const list = contents.records.map((record) => ({ record, source: contents.sources.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
+      const list = contents.records.map((record) => ({ record, source: contents.sources!.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
       return storageBreakdown(list, contents.snapshot?.bytes.byteLength ?? 0);
     }
     const list = [...this.documentsById.values()].map((stored) => ({
-      ...documentParts(stored.doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null),
+      ...documentParts(stored.doc!, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null),
       vectors: stored.vectors ?? null,
     }));
     return storageBreakdown(list, this.lexical.serialize().byteLength);
@@ -655,6 +710,7 @@ export class KnowledgeBase {
   documentText(docId: string): string {
     const stored = this.documentsById.get(docId);
     if (!stored) throw new RagError('NOT_FOUND', `No document "${docId}"; documents() lists the stored ones.`);
+    if (!stored.doc) throw new RagError('NOT_FOUND', `The text of "${docId}" is not loaded yet; use loadDocumentText().`);
     return stored.doc.text;
   }
 
@@ -698,6 +754,8 @@ export class KnowledgeBase {
       }
       throwIfAborted(options.signal);
       let mark = now();
+      // Pseudo-relevance feedback reads the texts of the top hits.
+      if (settings.expansion === 'prf' && mode !== 'dense') await this.loadTexts(this.textless);
       const lexical =
         mode === 'dense'
           ? undefined
@@ -717,6 +775,7 @@ export class KnowledgeBase {
       });
       timings.fuseMs = now() - mark;
     }
+    await this.loadTexts(items.map((item) => this.chunksById.get(item.id)?.docId ?? ''));
     const hits = items.map((item) => this.toHit(item, mode));
     timings.totalMs = now() - started;
     return { hits, mode, timings };

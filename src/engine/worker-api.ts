@@ -127,8 +127,8 @@ export function createEngineWorkerApi(): EngineWorkerApi {
         for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
       });
     },
-    chunk: async (chunkId) => base().chunk(chunkId),
-    documentText: async (docId) => base().documentText(docId),
+    chunk: (chunkId) => base().loadChunk(chunkId),
+    documentText: (docId) => base().loadDocumentText(docId),
     status: async () => base().status(),
     exportFile: async () => {
       const bytes = await base().exportFile();

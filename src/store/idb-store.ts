@@ -89,7 +89,12 @@ export interface StoreContents {
   commit: number;
   model: StoredModel | null;
   records: DocumentRecord[];
-  sources: Map<string, SourceRecord>;
+  /**
+   * The sources, or null when they were left for later ({@link IdbStore.readForOpen} with an
+   * up-to-date snapshot): then `sourceIds` says which exist.
+   */
+  sources: Map<string, SourceRecord> | null;
+  sourceIds: Set<string>;
   vectors: Map<string, VectorRecord>;
   snapshot: LexicalSnapshot | null;
 }
@@ -153,27 +158,60 @@ export class IdbStore {
 
   /** Reads the whole store in one read transaction. */
   async readAll(): Promise<StoreContents> {
+    return this.read(true);
+  }
+
+  /**
+   * What opening needs, in one read transaction. When the lexical snapshot is up to date, the
+   * documents' sources (their text: most of the bytes, and IndexedDB reads them at about
+   * 10 MB/s) are left for later and only their keys are read; otherwise everything is read, to
+   * rebuild the lexical index.
+   */
+  async readForOpen(): Promise<StoreContents> {
+    return this.read(false);
+  }
+
+  private async read(withSources: boolean): Promise<StoreContents> {
     try {
       const tx = (await this.db()).transaction(ALL_STORES, 'readonly');
-      const [commit, model, records, sources, vectors, snapshot] = await Promise.all([
+      const [commitValue, model, snapshotValue] = await Promise.all([
         tx.objectStore('meta').get('commit'),
         tx.objectStore('meta').get('model'),
-        tx.objectStore('documents').getAll(),
-        tx.objectStore('sources').getAll(),
-        tx.objectStore('vectors').getAll(),
         tx.objectStore('snapshots').get('lexical'),
+      ]);
+      const commit = typeof commitValue === 'number' ? commitValue : 0;
+      const snapshot = snapshotValue ?? null;
+      const lazy = !withSources && snapshot !== null && snapshot.commit === commit;
+      const [records, sources, sourceIds, vectors] = await Promise.all([
+        tx.objectStore('documents').getAll(),
+        lazy ? null : tx.objectStore('sources').getAll(),
+        lazy ? tx.objectStore('sources').getAllKeys() : null,
+        tx.objectStore('vectors').getAll(),
       ]);
       await tx.done;
       return {
-        commit: typeof commit === 'number' ? commit : 0,
+        commit,
         model: (model as StoredModel | undefined) ?? null,
         records,
-        sources: new Map(sources.map((source) => [source.id, source])),
+        sources: sources ? new Map(sources.map((source) => [source.id, source])) : null,
+        sourceIds: new Set(sources ? sources.map((source) => source.id) : sourceIds),
         vectors: new Map(vectors.map((vector) => [vector.id, vector])),
-        snapshot: snapshot ?? null,
+        snapshot,
       };
     } catch (error) {
       throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /** The sources of the given documents (absent ones are left out). */
+  async readSources(ids: readonly string[]): Promise<SourceRecord[]> {
+    try {
+      const tx = (await this.db()).transaction(['sources'], 'readonly');
+      const sources = await Promise.all(ids.map((id) => tx.objectStore('sources').get(id)));
+      await tx.done;
+      return sources.filter((source): source is SourceRecord => source !== undefined);
+    } catch (error) {
+      throw storageError(error, 'reading documents');
     }
   }
 
