@@ -101,9 +101,31 @@ describe('prebuilt index of a generated site', () => {
     expect(embedder.passages.every((text) => text.includes(edited.title) || text.includes('glimmerwick') || !pages.some((p) => p !== edited && text.includes(p.title)))).toBe(true);
     expect(result.embedded).toBe(embedder.passages.length);
     expect(result.embedded).toBeLessThanOrEqual(6);
+    expect(result.parsed).toBe(1); // the other pages come from the page cache
     const { kb } = open(out);
     const hits = await kb.search('glimmerwick sings', { k: 1, mode: 'lexical' });
     expect(hits[0].url).toBe(`/${edited.path}`);
+  }, 60_000);
+
+  it('rebuilds an unchanged site from the caches without loading the model', async () => {
+    const cacheDir = join(folder, 'model-cache');
+    const small = join(folder, 'small');
+    await writeSite(small, pages.slice(0, 20));
+    const smallOut = join(folder, 'small-index');
+    const first = await buildSite({ input: small, out: smallOut, model: 'tiny-bge', dtype: 'q8', modelBaseUrl: `${models}/`, cacheDir });
+    expect(first).toMatchObject({ pages: 20, parsed: 20 });
+    try {
+      // A model that cannot load: the build must not need it.
+      const again = await buildSite({ input: small, out: smallOut, model: 'tiny-bge', dtype: 'q8', modelBaseUrl: join(folder, 'no-models/'), cacheDir });
+      expect(again).toMatchObject({ pages: 20, parsed: 0, embedded: 0, reused: first.chunks, written: 0 });
+      expect(again.manifest.indexes).toEqual(first.manifest.indexes);
+      await writeFile(join(small, pages[3].path), pages[3].html.replace('<main>', '<main><p>Lanterns glow.</p>'));
+      await expect(buildSite({ input: small, out: smallOut, model: 'tiny-bge', dtype: 'q8', modelBaseUrl: join(folder, 'no-models/'), cacheDir })).rejects.toSatisfy((error) =>
+        isRagError(error, 'MODEL_LOAD_FAILED'),
+      );
+    } finally {
+      configureRuntime(runtime);
+    }
   }, 60_000);
 
   it('refuses an index of another model with MODEL_MISMATCH', async () => {

@@ -129,7 +129,7 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
     started = performance.now();
     const rebuilt = await buildSite({ input: site, out: join(folder, 'tiny-index'), ...tiny });
     const rebuildS = (performance.now() - started) / 1000;
-    log(`bench: prebuilt rebuild embedded ${rebuilt.embedded} chunks, wrote ${rebuilt.written} files in ${rebuildS.toFixed(2)} s`);
+    log(`bench: prebuilt rebuild parsed ${rebuilt.parsed} pages, embedded ${rebuilt.embedded} chunks, wrote ${rebuilt.written} files in ${rebuildS.toFixed(2)} s`);
 
     const embedder = syntheticEmbedder();
     const out = join(folder, 'index-384');

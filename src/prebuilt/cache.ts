@@ -51,9 +51,15 @@ export class EmbeddingCache {
     this.usedKeys.add(key);
   }
 
-  /** Drops the entries no `get`/`set` touched since it was loaded. */
-  prune(): void {
-    for (const key of this.vectorsByKey.keys()) if (!this.usedKeys.has(key)) this.vectorsByKey.delete(key);
+  /** Drops the entries no `get`/`set` touched since it was loaded; returns how many. */
+  prune(): number {
+    let dropped = 0;
+    for (const key of this.vectorsByKey.keys()) {
+      if (this.usedKeys.has(key)) continue;
+      this.vectorsByKey.delete(key);
+      dropped++;
+    }
+    return dropped;
   }
 
   encode(): Uint8Array {
@@ -75,21 +81,22 @@ export class EmbeddingCache {
 
   /**
    * Reads a cache written by {@link encode}; undefined when the bytes are damaged or belong to
-   * another model or dimension (the build then starts with an empty cache).
+   * another model or dimension (the build then starts with an empty cache). Without `dimension`,
+   * the stored one is taken (a build that has not loaded the model yet).
    */
-  static decode(bytes: Uint8Array, modelId: string, dimension: number): EmbeddingCache | undefined {
+  static decode(bytes: Uint8Array, modelId: string, dimension?: number): EmbeddingCache | undefined {
     try {
       const reader = new ByteReader(bytes);
       const decoder = new TextDecoder('utf-8', { fatal: true });
       if (decoder.decode(reader.bytes(4)) !== MAGIC || reader.varint() !== VERSION) return undefined;
       const storedModel = decoder.decode(reader.bytes(reader.varint()));
       const storedDimension = reader.varint();
-      if (storedModel !== modelId || storedDimension !== dimension) return undefined;
+      if (storedModel !== modelId || (dimension !== undefined && storedDimension !== dimension) || storedDimension === 0) return undefined;
       const count = reader.varint();
-      const cache = new EmbeddingCache(modelId, dimension);
+      const cache = new EmbeddingCache(modelId, storedDimension);
       for (let n = 0; n < count; n++) {
         const key = [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-        cache.vectorsByKey.set(key, new Float32Array(reader.bytes(dimension * 4).slice().buffer));
+        cache.vectorsByKey.set(key, new Float32Array(reader.bytes(storedDimension * 4).slice().buffer));
       }
       return reader.offset === bytes.length ? cache : undefined;
     } catch {

@@ -64,6 +64,10 @@ describe('prebuilt format', () => {
     const query = vectors[17];
     const estimates = firstPass(query, binarize(vectors, 32));
     expect(topIndices(estimates, 1)).toEqual([17]);
+    const values = Float32Array.from({ length: 1000 }, () => Math.round(next() * 50) / 50);
+    values[3] = -Infinity;
+    const sorted = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b);
+    for (const k of [0, 1, 10, 99, 500, 1000, 2000]) expect(topIndices(values, k)).toEqual(sorted.slice(0, k));
     const int8 = quantizeInt8(vectors, 32);
     let dot = 0;
     for (let i = 0; i < 32; i++) dot += query[i] * int8.values[17 * 32 + i];

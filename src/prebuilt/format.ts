@@ -11,17 +11,19 @@
  *   shard-<hash>.bin      the chunks of a few consecutive pages: text and metadata, and the hash of their vectors
  *   vec-<hash>-<row>.bin  one chunk's int8 vector (rescoring), named by its shard's hash and its row there
  *
- * A file's name carries the 64-bit hash of its stored bytes, checked on every load (a damaged or
- * stale file is a `CORRUPT_DATA` error), so files can be cached forever. A `vec` file is named by
- * its shard, whose bytes hold the hash of the shard's vectors (so a changed vector renames it); it
- * holds its chunk's number, checked on load, and gzip's CRC-32 catches damage. One file per chunk
- * because the first pass's candidates are scattered over the pages: a query rescoring 200 chunks
- * fetches 200 × 0.4 KB rather than the shards (or blocks) around them (see the `prebuilt` bench). The `.bin` suffix keeps
- * servers from sending them with `Content-Encoding: gzip` (the loader decompresses them itself).
+ * A file's name carries the 64-bit hash of its bytes (before compression), checked on every load
+ * (a damaged or stale file is a `CORRUPT_DATA` error), so files can be cached forever, and a build
+ * finds the files it made before by name without compressing them again. A `vec` file is not
+ * compressed (int8 values do not shrink): it ends with a CRC-32 of its bytes, holds its chunk's
+ * number (both checked on load), and is named by its shard, whose bytes hold the hash of the
+ * shard's vectors (a changed vector renames it). One file per chunk because the first pass's
+ * candidates are scattered over the pages: a query rescoring 200 chunks fetches 200 × 0.4 KB
+ * rather than the shards (or blocks) around them (see the `prebuilt` bench). The `.bin` suffix
+ * keeps servers from sending them with `Content-Encoding: gzip` (the loader decompresses them itself).
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
  */
 import { RagError } from '../errors.js';
-import { ByteReader, ByteWriter } from '../lexical/bytes.js';
+import { ByteReader, ByteWriter, crc32 } from '../lexical/bytes.js';
 import { hash64 } from '../util/hash.js';
 
 /** The `format` field of a manifest. */
@@ -29,7 +31,7 @@ export const PREBUILT_FORMAT = 'inpage-rag-index';
 /** The format version this code writes and reads. */
 export const PREBUILT_VERSION = 2;
 
-/** A file of the index: its path relative to the manifest, stored size and hash of its bytes. */
+/** A file of the index: its path relative to the manifest, stored size and hash of its (decompressed) bytes. */
 export interface PrebuiltFileRef {
   name: string;
   bytes: number;
@@ -46,6 +48,8 @@ export interface PrebuiltIndexEntry {
   counts: { pages: number; chunks: number; terms: number; fragments: number; shards: number };
   /** How many first-pass candidates are rescored with their int8 vectors (per query). */
   rescore: number;
+  /** When `rescore` was measured (build option `rescore: 'auto'`): the share of the exact top 10 it keeps. */
+  rescoreRecall?: number;
   directory: PrebuiltFileRef;
   vectors: PrebuiltFileRef | null;
   /** The folder of this language's files, relative to the manifest (`''` or `'zh/'`). */
@@ -141,7 +145,7 @@ export function corruptIndex(what: string, reason: string): never {
   });
 }
 
-/** The content-addressed name of a file: `<kind>-<hash of the bytes>.bin`. */
+/** The content-addressed name of a file: `<kind>-<hash of its bytes before compression>.bin`. */
 export function fileName(kind: string, bytes: Uint8Array): string {
   return `${kind}-${hash64(bytes)}.bin`;
 }
@@ -339,7 +343,7 @@ export function vecFileName(shardHash: string, row: number): string {
   return `vec-${shardHash}-${row}.bin`;
 }
 
-/** Encodes one chunk's rescoring vector. */
+/** Encodes one chunk's rescoring vector (stored as is: it ends with a CRC-32 of its bytes). */
 export function encodeRescoreVector(vector: RescoreVector): Uint8Array {
   const out = new ByteWriter(vector.values.length + 24);
   writeMagic(out, 'vec');
@@ -347,12 +351,17 @@ export function encodeRescoreVector(vector: RescoreVector): Uint8Array {
   out.varint(vector.values.length);
   out.bytes(new Uint8Array(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength));
   writeF32s(out, Float32Array.of(vector.scale));
+  out.u32(crc32(out.view()));
   return out.view().slice();
 }
 
-/** Decodes one chunk's rescoring vector. */
-export function decodeRescoreVector(bytes: Uint8Array, what = 'vec'): RescoreVector {
+/** Decodes one chunk's rescoring vector (`CORRUPT_DATA` when its CRC-32 does not match). */
+export function decodeRescoreVector(stored: Uint8Array, what = 'vec'): RescoreVector {
   return guard(what, () => {
+    if (stored.length < 8) corruptIndex(what, 'truncated');
+    const bytes = stored.subarray(0, stored.length - 4);
+    const crc = new DataView(stored.buffer, stored.byteOffset + bytes.length, 4).getUint32(0, true);
+    if (crc32(bytes) !== crc) corruptIndex(what, 'its CRC-32 does not match');
     const reader = new ByteReader(bytes);
     readMagic(reader, 'vec', what);
     const number = reader.varint();

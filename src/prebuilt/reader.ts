@@ -2,8 +2,8 @@
  * Reads a prebuilt index over HTTP, fetching each file once and only when a query needs it:
  * the directory first, the lexical fragments of the query's terms, the first-pass vectors when
  * the query model is loaded, the int8 vectors of the chunks it rescores (one small file each), and
- * the shards of the chunks shown. Every file's hash is checked (a `vec` file: its chunk number and
- * gzip's CRC); the bytes fetched are counted (the benchmark reads them).
+ * the shards of the chunks shown. Every file's hash is checked (a `vec` file: its CRC-32 and chunk
+ * number); the bytes fetched are counted (the benchmark reads them).
  */
 import { RagError } from '../errors.js';
 import { resolveBm25Options } from '../lexical/bm25.js';
@@ -120,8 +120,8 @@ export class PrebuiltIndex {
     return index;
   }
 
-  /** A file's decompressed bytes; its stored bytes must hash to `hash` (when given). */
-  private file(name: string, hash: string | undefined): Promise<Uint8Array> {
+  /** A file's bytes, decompressed (unless `compressed` is false); they must hash to `hash` (when given). */
+  private file(name: string, hash: string | undefined, compressed = true): Promise<Uint8Array> {
     let load = this.files.get(name);
     if (!load) {
       const url = new URL(this.entry.path + name, this.manifestUrl).href;
@@ -130,8 +130,9 @@ export class PrebuiltIndex {
         const stored = new Uint8Array(await response.arrayBuffer());
         this.bytesFetched += stored.length;
         this.filesFetched++;
-        if (hash !== undefined && hash64(stored) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
-        return gunzip(stored, name);
+        const bytes = compressed ? await gunzip(stored, name) : stored;
+        if (hash !== undefined && hash64(bytes) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
+        return bytes;
       })();
       load.catch(() => this.files.delete(name));
       this.files.set(name, load);
@@ -185,7 +186,7 @@ export class PrebuiltIndex {
     if (!load) {
       const shard = shardOf(directory, number);
       const name = vecFileName(directory.shardHashes[shard], number - directory.shardFirstChunks[shard]);
-      load = this.file(name, undefined).then((bytes) => {
+      load = this.file(name, undefined, false).then((bytes) => {
         const vector = decodeRescoreVector(bytes, name);
         if (vector.number !== number) corruptIndex(name, `it holds chunk ${vector.number}, not ${number}`);
         if (vector.values.length !== this.entry.model?.dimension) corruptIndex(name, `its vector has ${vector.values.length} dimensions`);
@@ -387,9 +388,49 @@ export function firstPass(query: Float32Array, vectors: BinaryVectors): Float32A
   return estimates;
 }
 
-/** Indices of the `k` largest values, best first (ties: lower index first). */
+/**
+ * Indices of the `k` largest values, best first (ties: lower index first). Selects the k-th
+ * largest value first (quickselect on a copy), so only the `k` winners are sorted.
+ */
 export function topIndices(values: Float32Array, k: number): number[] {
-  const indices = Array.from({ length: values.length }, (_, index) => index);
-  indices.sort((a, b) => values[b] - values[a] || a - b);
-  return indices.slice(0, k);
+  const count = values.length;
+  const wanted = Math.max(0, Math.min(k, count));
+  if (wanted === 0) return [];
+  const byScore = (a: number, b: number) => values[b] - values[a] || a - b;
+  if (wanted * 2 >= count) {
+    const all = Array.from({ length: count }, (_, index) => index);
+    return all.sort(byScore).slice(0, wanted);
+  }
+  const threshold = kthSmallest(values.slice(), count - wanted);
+  const picked: number[] = [];
+  for (let index = 0; index < count; index++) if (values[index] > threshold) picked.push(index);
+  for (let index = 0; index < count && picked.length < wanted; index++) if (values[index] === threshold) picked.push(index);
+  return picked.sort(byScore);
+}
+
+/** The value at position `target` of `values` sorted ascending (reorders `values`). */
+function kthSmallest(values: Float32Array, target: number): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (high > low) {
+    const a = values[low];
+    const b = values[(low + high) >>> 1];
+    const c = values[high];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i++] = values[j];
+        values[j--] = swap;
+      }
+    }
+    if (target <= j) high = j;
+    else if (target >= i) low = i;
+    else return values[target];
+  }
+  return values[low];
 }

@@ -4,12 +4,13 @@
  * builds one index per language, and writes the files and `manifest.json`. Unchanged chunks take
  * their vectors from the embedding cache, and files already in the output are not written again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ChunkOptions } from '../chunk/options.js';
 import { createEmbedder, type Embedder } from '../embed/embedder.js';
 import type { ModelDtype } from '../embed/device.js';
+import { findEmbeddingPreset } from '../embed/presets.js';
 import { configureRuntime } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import { parseDocument } from '../ingest/parse-document.js';
@@ -19,8 +20,9 @@ import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { LanguageCode, ParsedDocument } from '../types.js';
 import { hash64 } from '../util/hash.js';
 import { EmbeddingCache } from './cache.js';
+import { type ChunkedPage, PageCache, pageCacheKey, pageCacheSettings } from './page-cache.js';
 import { PREBUILT_FORMAT, PREBUILT_VERSION, type PrebuiltIndexEntry, type PrebuiltManifest } from './format.js';
-import { type BuildProgress, buildIndexFiles } from './writer.js';
+import { type BuildProgress, buildIndexFiles, chunkPage, type PassageEmbedder } from './writer.js';
 import { languageGroup, type PageUrlOptions, urlForPath } from './urls.js';
 
 /** Options of {@link buildSite}. */
@@ -56,6 +58,8 @@ export interface BuildSiteOptions extends PageUrlOptions {
 export interface BuildSiteResult {
   manifest: PrebuiltManifest;
   pages: number;
+  /** Pages parsed and chunked in this build (the others came from the page cache). */
+  parsed: number;
   chunks: number;
   /** Chunks embedded in this build, and chunks whose vectors came from the cache. */
   embedded: number;
@@ -88,20 +92,36 @@ export async function findPages(root: string, skip: readonly string[] = []): Pro
   return found.sort();
 }
 
-async function parsePages(options: BuildSiteOptions, failures: BuildSiteResult['failures']): Promise<ParsedDocument[]> {
-  if (options.docs) return [...options.docs];
+/** A page file read and, unless the page cache had it, parsed. */
+type SourcePage = { key?: string; chunked: ChunkedPage } | { key?: string; doc: ParsedDocument };
+
+/** Reads the page files; pages in the page cache (same bytes, same URL) are not parsed again. */
+async function readPages(options: BuildSiteOptions, pageCache: PageCache | undefined, failures: BuildSiteResult['failures']): Promise<SourcePage[]> {
+  if (options.docs) return options.docs.map((doc) => ({ doc }));
   if (!options.input) throw new RagError('INVALID_ARGUMENT', 'buildSite needs an input folder (or parsed docs).');
   const input = resolve(options.input);
   if (!existsSync(input)) throw new RagError('NOT_FOUND', `The folder ${input} does not exist; pass the folder of your built site.`);
   const files = await findPages(input, [options.out]);
-  const docs: ParsedDocument[] = [];
+  const pages: SourcePage[] = [];
+  // Files are read 64 at a time ahead of the parser.
+  const reads: Promise<Uint8Array>[] = [];
+  const readAhead = (until: number) => {
+    for (let next = reads.length; next < Math.min(until, files.length); next++) {
+      const read = readFile(files[next]).then((buffer) => new Uint8Array(buffer));
+      read.catch(() => undefined);
+      reads.push(read);
+    }
+  };
   for (const [index, file] of files.entries()) {
     throwIfAborted(options.signal);
+    readAhead(index + 64);
     const path = relative(input, file).split(sep).join('/');
     try {
       const url = urlForPath(path, options);
-      const bytes = new Uint8Array(await readFile(file));
-      docs.push(await parseDocument({ bytes, name: path, url, id: url }, { signal: options.signal }));
+      const bytes = await reads[index];
+      const key = pageCache ? pageCacheKey(bytes, url) : undefined;
+      const cached = key === undefined ? undefined : pageCache?.get(key);
+      pages.push(cached ? { key, chunked: cached } : { key, doc: await parseDocument({ bytes, name: path, url, id: url }, { signal: options.signal }) });
     } catch (error) {
       const ragError = toRagError(error, 'PARSE_FAILED');
       if (ragError.code === 'ABORTED') throw ragError;
@@ -109,7 +129,7 @@ async function parsePages(options: BuildSiteOptions, failures: BuildSiteResult['
     }
     options.onProgress?.({ stage: 'parse', done: index + 1, total: files.length, unit: 'pages', chunks: 0 });
   }
-  return docs;
+  return pages;
 }
 
 async function loadModel(options: BuildSiteOptions): Promise<{ embedder?: Embedder; counter: TokenCounter }> {
@@ -124,14 +144,29 @@ async function loadModel(options: BuildSiteOptions): Promise<{ embedder?: Embedd
   return { embedder, counter: await loadTokenCounter({ tokenizerJson: files.json, tokenizerConfig: files.config, id: embedder.modelId }) };
 }
 
-function cachePath(options: BuildSiteOptions, modelId: string): string | undefined {
+/** The id `createEmbedder` gives a model setting: a preset's id, or the setting itself. */
+function modelIdOf(model: string): string {
+  return findEmbeddingPreset(model)?.id ?? model;
+}
+
+function cacheFolder(options: BuildSiteOptions): string | undefined {
   if (options.cacheDir === false) return undefined;
-  const folder = options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'inpage-rag');
-  return join(folder, `embeddings-${hash64(modelId)}.bin`);
+  return options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'inpage-rag');
+}
+
+async function readIfThere(file: string | undefined): Promise<Uint8Array | undefined> {
+  return file && existsSync(file) ? new Uint8Array(await readFile(file)) : undefined;
+}
+
+async function writeCacheFile(file: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, bytes);
 }
 
 /**
- * Builds the prebuilt index of a site folder.
+ * Builds the prebuilt index of a site folder. Pages whose files did not change since the last
+ * build come from the page cache (not parsed or chunked), chunks whose text did not change from
+ * the embedding cache; the model loads only when a page must be chunked or a chunk embedded.
  *
  * @example
  * await buildSite({ input: 'dist', out: 'dist/rag-index', baseUrl: '/', model: 'bge-small-en' })
@@ -139,19 +174,67 @@ function cachePath(options: BuildSiteOptions, modelId: string): string | undefin
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const started = performance.now();
   const failures: BuildSiteResult['failures'] = [];
-  const docs = await parsePages(options, failures);
-  const { embedder, counter } = await loadModel(options);
-  const file = embedder ? cachePath(options, embedder.modelId) : undefined;
+  const modelId = options.embedder?.modelId ?? (options.model === false ? undefined : modelIdOf(options.model ?? 'bge-small-en'));
+  const folder = cacheFolder(options);
+  let loading: ReturnType<typeof loadModel> | undefined;
+  const load = () => (loading ??= loadModel(options));
+
+  // The page cache (off with a custom token counter, which it cannot key).
+  const pageFile = folder && !options.counterFor && !options.docs ? join(folder, `pages-${hash64(modelId ?? 'none')}.json`) : undefined;
+  const settings = pageCacheSettings(modelId ?? 'estimated', options.chunking);
+  const storedPages = await readIfThere(pageFile);
+  const pageCache = pageFile ? ((storedPages && PageCache.decode(storedPages, settings)) ?? new PageCache(settings)) : undefined;
+  const sources = await readPages(options, pageCache, failures);
+
+  // Chunk the pages that were parsed now (the token counter is the model's tokenizer).
+  const parsed = sources.filter((source) => 'doc' in source).length;
+  let counterFor = options.counterFor;
+  if (parsed > 0 && !counterFor) {
+    const { counter } = await load();
+    counterFor = () => counter;
+  }
+  let chunkedNow = 0;
+  const pages = sources.map((source) => {
+    if ('chunked' in source) return source.chunked;
+    throwIfAborted(options.signal);
+    const chunked = chunkPage(source.doc, counterFor!(source.doc.lang), options.chunking);
+    if (source.key !== undefined) pageCache?.set(source.key, chunked);
+    chunkedNow++;
+    options.onProgress?.({ stage: 'chunk', done: chunkedNow, total: parsed, unit: 'pages', chunks: 0 });
+    return chunked;
+  });
+
+  // The embedding cache; the model loads on the first chunk it does not hold.
+  const embeddingFile = folder && modelId ? join(folder, `embeddings-${hash64(modelId)}.bin`) : undefined;
   let cache: EmbeddingCache | undefined;
-  if (embedder) {
-    const stored = file && existsSync(file) ? EmbeddingCache.decode(new Uint8Array(await readFile(file)), embedder.modelId, embedder.dimension) : undefined;
-    cache = stored ?? new EmbeddingCache(embedder.modelId, embedder.dimension);
+  let embedder: PassageEmbedder | undefined;
+  if (modelId) {
+    const storedEmbeddings = await readIfThere(embeddingFile);
+    cache = storedEmbeddings && EmbeddingCache.decode(storedEmbeddings, modelId, options.embedder?.dimension);
+    if (!cache) {
+      const loaded = (await load()).embedder!;
+      cache = new EmbeddingCache(modelId, loaded.dimension);
+    }
+    const dimension = cache.dimension;
+    embedder = {
+      modelId,
+      dimension,
+      async embedPassages(texts, taskOptions) {
+        const loaded = (await load()).embedder!;
+        if (loaded.dimension !== dimension) {
+          throw new RagError('MODEL_MISMATCH', `The model "${modelId}" gives ${loaded.dimension} dimensions; its embedding cache ${embeddingFile ?? ''} holds ${dimension}. Delete the cache folder and build again.`);
+        }
+        return loaded.embedPassages(texts, taskOptions);
+      },
+    };
   }
 
-  const groups = new Map<string, ParsedDocument[]>();
-  for (const doc of docs) {
-    const group = options.singleIndex ? (languageGroup(docs[0]?.lang)) : languageGroup(doc.lang);
-    groups.set(group, [...(groups.get(group) ?? []), doc]);
+  const groups = new Map<string, ChunkedPage[]>();
+  for (const page of pages) {
+    const group = options.singleIndex ? languageGroup(pages[0]?.page.lang) : languageGroup(page.page.lang);
+    let list = groups.get(group);
+    if (!list) groups.set(group, (list = []));
+    list.push(page);
   }
   // The largest language first: it is the default index.
   const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
@@ -164,21 +247,27 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   let chunks = 0;
   let embedded = 0;
   let reused = 0;
-  for (const [lang, pages] of ordered) {
+  const before = await previousManifest(out);
+  for (const [lang, group] of ordered) {
     const path = ordered.length > 1 ? `${lang}/` : '';
+    const target = join(out, path);
+    const previous = before?.indexes.find((entry) => entry.path === path && entry.lang === lang && entry.model?.id === embedder?.modelId && entry.model?.dimension === embedder?.dimension);
     const built = await buildIndexFiles({
-      docs: pages, lang, embedder, cache, counterFor: options.counterFor ?? (() => counter), chunking: options.chunking,
+      pages: group, lang, embedder, cache, chunking: options.chunking,
       rescore: options.rescore, shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes,
-      onProgress: options.onProgress, signal: options.signal,
+      storedFile: (name) => {
+        const file = join(target, name);
+        return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
+      },
+      previous, onProgress: options.onProgress, signal: options.signal,
     });
-    const folder = join(out, path);
-    await mkdir(folder, { recursive: true });
+    await mkdir(target, { recursive: true });
     for (const [name, data] of built.files) {
-      const target = join(folder, name);
-      keep.add(target);
+      const file = join(target, name);
+      keep.add(file);
       bytes += data.length;
-      if (existsSync(target)) continue; // content-addressed: same name, same bytes
-      await writeFile(target, data);
+      if (existsSync(file)) continue; // content-addressed: same name, same bytes
+      await writeFile(file, data);
       written++;
     }
     entries.push({ ...built.entry, path });
@@ -189,12 +278,20 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const manifest: PrebuiltManifest = { format: PREBUILT_FORMAT, version: PREBUILT_VERSION, indexes: entries };
   await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   await removeStale(out, keep);
-  if (cache && file) {
-    cache.prune();
-    await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, cache.encode());
+  // Each cache is written when it changed (or is not there yet).
+  if (cache && embeddingFile && (cache.prune() > 0 || embedded > 0 || !existsSync(embeddingFile))) await writeCacheFile(embeddingFile, cache.encode());
+  if (pageCache && pageFile && (pageCache.prune() > 0 || chunkedNow > 0 || !existsSync(pageFile))) await writeCacheFile(pageFile, pageCache.encode());
+  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, ms: performance.now() - started };
+}
+
+/** The manifest an earlier build left in `out`, if it is one this version reads. */
+async function previousManifest(out: string): Promise<PrebuiltManifest | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as PrebuiltManifest;
+    return manifest.format === PREBUILT_FORMAT && manifest.version === PREBUILT_VERSION && Array.isArray(manifest.indexes) ? manifest : undefined;
+  } catch {
+    return undefined;
   }
-  return { manifest, pages: docs.length, chunks, embedded, reused, written, bytes, failures, ms: performance.now() - started };
 }
 
 /** Deletes index files of earlier builds (only names this builder writes). */

@@ -8,14 +8,15 @@ import { chunkDocument } from '../chunk/chunk-document.js';
 import { embeddingText } from '../chunk/context.js';
 import type { ChunkOptions } from '../chunk/options.js';
 import type { Embedder } from '../embed/embedder.js';
-import { throwIfAborted } from '../errors.js';
+import { RagError, throwIfAborted } from '../errors.js';
 import { ByteWriter } from '../lexical/bytes.js';
-import { decodeIndex } from '../lexical/format.js';
 import { LexicalIndex } from '../lexical/lexical-index.js';
+import { OpenPostings } from '../lexical/open-postings.js';
 import { writePostings } from '../lexical/postings.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
 import { EmbeddingCache } from './cache.js';
+import type { ChunkedPage } from './page-cache.js';
 import {
   type BinaryVectors,
   encodeBinaryVectors,
@@ -59,16 +60,29 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   rescoreRecall: 0.98,
 });
 
+/** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
+export type PassageEmbedder = Pick<Embedder, 'modelId' | 'dimension' | 'embedPassages'>;
+
+/** Chunks a parsed page with the engine's chunker: the page as a shard lists it, and its chunks. */
+export function chunkPage(doc: ParsedDocument, counter: TokenCounter, chunking?: Partial<ChunkOptions>): ChunkedPage {
+  return {
+    page: { id: doc.id, title: doc.title, url: doc.url, lang: doc.lang, characters: doc.text.length },
+    chunks: chunkDocument(doc, { ...chunking, counter }),
+  };
+}
+
 /** Inputs of {@link buildIndexFiles}. */
 export interface BuildIndexOptions {
-  /** The pages of one index, in order. */
-  docs: readonly ParsedDocument[];
+  /** The pages of one index, in order (chunked here with `counterFor`). */
+  docs?: readonly ParsedDocument[];
+  /** Or the pages chunked already (the page cache of `buildSite`), used instead of `docs`. */
+  pages?: readonly ChunkedPage[];
   /** The language the index is for (`und` when unknown). */
   lang: LanguageCode;
   /** Embeds passages; absent: a lexical-only index. */
-  embedder?: Embedder;
+  embedder?: PassageEmbedder;
   /** The token counter that chunks a page of a language (the embedding model's tokenizer). */
-  counterFor: (lang: LanguageCode) => TokenCounter;
+  counterFor?: (lang: LanguageCode) => TokenCounter;
   chunking?: Partial<ChunkOptions>;
   /** Vectors of earlier builds; new ones are added to it. */
   cache?: EmbeddingCache;
@@ -76,6 +90,16 @@ export interface BuildIndexOptions {
   fragmentBytes?: number;
   rescore?: number | 'auto';
   rescoreRecall?: number;
+  /**
+   * The stored bytes of a file an earlier build wrote under this name, if it is there: names are
+   * hashes of the content, so it is taken instead of compressing the same bytes again.
+   */
+  storedFile?: (name: string) => Uint8Array | undefined;
+  /**
+   * The same index as an earlier build wrote it: its measured rescoring depth is kept when at most
+   * 1% of the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
+   */
+  previous?: Pick<PrebuiltIndexEntry, 'rescore' | 'rescoreRecall' | 'counts'>;
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
 }
@@ -89,11 +113,16 @@ export interface BuiltIndex {
   reused: number;
 }
 
-function store(files: Map<string, Uint8Array>, kind: string, raw: Uint8Array): PrebuiltFileRef {
-  const bytes = compress(raw);
-  const name = fileName(kind, bytes);
-  files.set(name, bytes);
-  return { name, bytes: bytes.length, hash: hashOfName(name) };
+type Store = (kind: string, raw: Uint8Array) => PrebuiltFileRef;
+
+/** Stores files compressed under their content names; a file an earlier build made is taken as it is. */
+function storer(files: Map<string, Uint8Array>, storedFile: ((name: string) => Uint8Array | undefined) | undefined): Store {
+  return (kind, raw) => {
+    const name = fileName(kind, raw);
+    const bytes = storedFile?.(name) ?? compress(raw);
+    files.set(name, bytes);
+    return { name, bytes: bytes.length, hash: hashOfName(name) };
+  };
 }
 
 function compress(raw: Uint8Array): Uint8Array {
@@ -169,15 +198,17 @@ export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVe
   const samples = Math.min(200, count);
   const found = new Array<number>(RESCORE_STEPS.length).fill(0);
   const exact = new Float32Array(count);
+  const matrix = new Float32Array(count * dimension);
+  vectors.forEach((vector, row) => matrix.set(vector, row * dimension));
   for (let s = 0; s < samples; s++) {
     const self = Math.floor((s * count) / samples);
     const query = vectors[self];
-    for (let row = 0; row < count; row++) {
+    for (let row = 0, offset = 0; row < count; row++, offset += dimension) {
       let sum = 0;
-      const vector = vectors[row];
-      for (let i = 0; i < query.length; i++) sum += query[i] * vector[i];
-      exact[row] = row === self ? -Infinity : sum;
+      for (let i = 0; i < dimension; i++) sum += query[i] * matrix[offset + i];
+      exact[row] = sum;
     }
+    exact[self] = -Infinity;
     const truth = new Set(topIndices(exact, 10));
     const estimates = firstPass(query, binary);
     estimates[self] = -Infinity;
@@ -198,11 +229,23 @@ export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVe
 }
 
 /** The lexical index of the chunks (ids are chunk numbers) cut into fragments. */
-function lexicalFiles(chunks: Chunk[], files: Map<string, Uint8Array>, fragmentBytes: number) {
+function lexicalFiles(chunks: Chunk[], store: Store, fragmentBytes: number) {
+  // What LexicalIndex.add does, without the index: the same tokenizer and term counts, so the
+  // postings equal those of a serialised index of the chunks (ids: chunk numbers).
   const lexical = new LexicalIndex();
-  lexical.add(chunks.map((chunk, number) => ({ id: String(number), text: chunk.text, context: chunk.context })));
-  const data = decodeIndex(lexical.serialize());
-  const frozen = data.frozen!;
+  const { contextBoost } = lexical.options;
+  const open = new OpenPostings();
+  const textLengths: number[] = [];
+  const contextLengths: number[] = [];
+  chunks.forEach((chunk, doc) => {
+    const textTerms = lexical.tokenizer(chunk.text);
+    const contextTerms = contextBoost > 0 && chunk.context ? lexical.tokenizer(chunk.context) : [];
+    for (const term of textTerms) open.count(term, doc, false);
+    for (const term of contextTerms) open.count(term, doc, true);
+    textLengths.push(textTerms.length);
+    contextLengths.push(contextTerms.length);
+  });
+  const sorted = [...open.terms()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const firstTerms: string[] = [];
   const hashes: string[] = [];
   let terms: string[] = [];
@@ -211,28 +254,27 @@ function lexicalFiles(chunks: Chunk[], files: Map<string, Uint8Array>, fragmentB
   const flush = () => {
     if (terms.length === 0) return;
     firstTerms.push(terms[0]);
-    hashes.push(store(files, 'lex', encodeFragment({ terms, postings })).hash);
+    hashes.push(store('lex', encodeFragment({ terms, postings })).hash);
     terms = [];
     postings = [];
     size = 0;
   };
   const docs: number[] = [];
   const tfs: number[] = [];
-  for (let index = 0; index < frozen.termCount; index++) {
+  for (const term of sorted) {
     docs.length = 0;
     tfs.length = 0;
-    frozen.read(index, docs, tfs);
+    open.read(term, docs, tfs);
     const writer = new ByteWriter(16 + docs.length * 3);
     writePostings(writer, docs, tfs, docs.length);
-    const term = frozen.term(index);
     terms.push(term);
     postings.push(writer.view().slice());
     size += writer.length + term.length + 2;
     if (size >= fragmentBytes) flush();
   }
   flush();
-  const settings = JSON.stringify({ ...data.settings.bm25, tokenizer: data.settings.tokenizer });
-  return { data, firstTerms, hashes, settings, termCount: frozen.termCount };
+  const settings = JSON.stringify({ ...lexical.options, tokenizer: lexical.tokenizer.options });
+  return { textLengths, contextLengths, firstTerms, hashes, settings, termCount: sorted.length };
 }
 
 /**
@@ -244,17 +286,28 @@ function lexicalFiles(chunks: Chunk[], files: Map<string, Uint8Array>, fragmentB
  */
 export async function buildIndexFiles(options: BuildIndexOptions): Promise<BuiltIndex> {
   const settings = { ...DEFAULT_BUILD_INDEX_OPTIONS, ...definedOnly(options) };
-  const { docs, embedder } = options;
+  const { embedder } = options;
   const files = new Map<string, Uint8Array>();
+  const store = storer(files, options.storedFile);
+  let docs = options.pages;
+  if (!docs) {
+    const { counterFor } = options;
+    if (!counterFor) throw new RagError('INVALID_ARGUMENT', 'buildIndexFiles needs counterFor to chunk docs (or pages chunked already).');
+    const parsed = options.docs ?? [];
+    docs = parsed.map((doc, index) => {
+      throwIfAborted(options.signal);
+      const chunked = chunkPage(doc, counterFor(doc.lang), options.chunking);
+      options.onProgress?.({ stage: 'chunk', done: index + 1, total: parsed.length, unit: 'pages', chunks: 0 });
+      return chunked;
+    });
+  }
   const chunks: Chunk[] = [];
-  const chunkPage: number[] = [];
+  const chunkPageOf: number[] = [];
   docs.forEach((doc, page) => {
-    throwIfAborted(options.signal);
-    for (const chunk of chunkDocument(doc, { ...options.chunking, counter: options.counterFor(doc.lang) })) {
+    for (const chunk of doc.chunks) {
       chunks.push(chunk);
-      chunkPage.push(page);
+      chunkPageOf.push(page);
     }
-    options.onProgress?.({ stage: 'chunk', done: page + 1, total: docs.length, unit: 'pages', chunks: chunks.length });
   });
 
   let vectors: Float32Array[] = [];
@@ -265,7 +318,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     ({ vectors, embedded } = await embedChunks(chunks, options, cache));
   }
 
-  const lexical = lexicalFiles(chunks, files, settings.fragmentBytes);
+  const lexical = lexicalFiles(chunks, store, settings.fragmentBytes);
   const int8 = embedder ? quantizeInt8(vectors, dimension) : { values: new Int8Array(0), scales: new Float32Array(0) };
   const shardFirstChunks: number[] = [];
   const shardHashes: string[] = [];
@@ -277,9 +330,8 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     const shardChunks: ShardChunk[] = [];
     let size = 0;
     while (page < docs.length && (pages.length === 0 || size < settings.shardBytes)) {
-      const doc = docs[page];
-      pages.push({ id: doc.id, title: doc.title, url: doc.url, lang: doc.lang, characters: doc.text.length });
-      while (chunkIndex < chunks.length && chunkPage[chunkIndex] === page) {
+      pages.push(docs[page].page);
+      while (chunkIndex < chunks.length && chunkPageOf[chunkIndex] === page) {
         const chunk = chunks[chunkIndex++];
         size += chunk.text.length + chunk.context.length;
         shardChunks.push({
@@ -294,28 +346,27 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     const values = int8.values.subarray(firstChunk * dimension, (firstChunk + count) * dimension);
     const scales = int8.scales.subarray(embedder ? firstChunk : 0, embedder ? firstChunk + count : 0);
     const vectorHash = embedder ? hash64(concat(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength))) : '';
-    const shardHash = store(files, 'shard', encodeShard({ firstChunk, pages, chunks: shardChunks, vectorHash })).hash;
+    const shardHash = store('shard', encodeShard({ firstChunk, pages, chunks: shardChunks, vectorHash })).hash;
     shardFirstChunks.push(firstChunk);
     shardHashes.push(shardHash);
     if (embedder) {
       for (let row = 0; row < count; row++) {
         const raw = encodeRescoreVector({ number: firstChunk + row, values: values.subarray(row * dimension, (row + 1) * dimension), scale: scales[row] });
-        files.set(vecFileName(shardHash, row), compress(raw));
+        files.set(vecFileName(shardHash, row), raw);
       }
     }
     options.onProgress?.({ stage: 'write', done: page, total: docs.length, unit: 'pages', chunks: chunks.length });
   }
 
   const directory = store(
-    files,
     'directory',
     encodeDirectory({
       lexicalSettings: lexical.settings,
       chunkCount: chunks.length,
       pageCount: docs.length,
-      textLengths: lexical.data.textLengths,
-      contextLengths: lexical.data.contextLengths,
-      chunkPage: Uint32Array.from(chunkPage),
+      textLengths: lexical.textLengths,
+      contextLengths: lexical.contextLengths,
+      chunkPage: Uint32Array.from(chunkPageOf),
       fragmentFirstTerms: lexical.firstTerms,
       fragmentHashes: lexical.hashes,
       shardFirstChunks,
@@ -323,8 +374,15 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     }),
   );
   const binary = embedder ? binarize(vectors, dimension) : undefined;
-  const vectorFile = binary ? store(files, 'vectors', encodeBinaryVectors(binary)) : null;
-  const rescore = settings.rescore === 'auto' ? (binary ? chooseRescore(vectors, binary, settings.rescoreRecall, int8) : 0) : settings.rescore;
+  const vectorFile = binary ? store('vectors', encodeBinaryVectors(binary)) : null;
+  let rescore = typeof settings.rescore === 'number' ? settings.rescore : 0;
+  const measured = settings.rescore === 'auto' && binary !== undefined;
+  if (measured) {
+    const { previous } = options;
+    const slack = Math.max(1, Math.floor(chunks.length / 100));
+    const keep = previous?.rescoreRecall === settings.rescoreRecall && embedded <= slack && Math.abs(previous.counts.chunks - chunks.length) <= slack;
+    rescore = keep ? Math.min(previous.rescore, chunks.length) : chooseRescore(vectors, binary, settings.rescoreRecall, int8);
+  }
   return {
     entry: {
       lang: options.lang,
@@ -332,6 +390,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
       dtype: embedder ? 'binary+int8' : 'none',
       counts: { pages: docs.length, chunks: chunks.length, terms: lexical.termCount, fragments: lexical.hashes.length, shards: shardHashes.length },
       rescore,
+      ...(measured ? { rescoreRecall: settings.rescoreRecall } : {}),
       directory,
       vectors: vectorFile,
     },
