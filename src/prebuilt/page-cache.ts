@@ -38,7 +38,7 @@ export function pageCacheKey(bytes: Uint8Array, url: string): string {
  * Parsed and chunked pages by file content. Entries no build touched are dropped on `prune`.
  *
  * @example
- * const cache = PageCache.decode(bytes, settings) ?? new PageCache(settings)
+ * const cache = PageCache.decode(await readFile(file, 'utf8'), settings) ?? new PageCache(settings)
  * const page = cache.get(pageCacheKey(fileBytes, url)) ?? chunkIt(await parse(fileBytes))
  */
 export class PageCache {
@@ -74,14 +74,15 @@ export class PageCache {
     return dropped;
   }
 
-  encode(): Uint8Array {
-    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, settings: this.settings, pages: Object.fromEntries(this.pages) }));
+  /** The cache as JSON text. */
+  encode(): string {
+    return JSON.stringify({ format: FORMAT, version: VERSION, settings: this.settings, pages: Object.fromEntries(this.pages) });
   }
 
   /** Reads a cache written by {@link encode}; undefined when damaged, of another version or settings. */
-  static decode(bytes: Uint8Array, settings: string): PageCache | undefined {
+  static decode(text: string, settings: string): PageCache | undefined {
     try {
-      const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { format?: string; version?: number; settings?: string; pages?: Record<string, ChunkedPage> };
+      const parsed = JSON.parse(text) as { format?: string; version?: number; settings?: string; pages?: Record<string, ChunkedPage> };
       if (parsed.format !== FORMAT || parsed.version !== VERSION || parsed.settings !== settings || typeof parsed.pages !== 'object' || !parsed.pages) return undefined;
       const cache = new PageCache(settings);
       for (const [key, page] of Object.entries(parsed.pages)) {

@@ -158,7 +158,7 @@ async function readIfThere(file: string | undefined): Promise<Uint8Array | undef
   return file && existsSync(file) ? new Uint8Array(await readFile(file)) : undefined;
 }
 
-async function writeCacheFile(file: string, bytes: Uint8Array): Promise<void> {
+async function writeCacheFile(file: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
   await writeFile(file, bytes);
 }
@@ -182,8 +182,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   // The page cache (off with a custom token counter, which it cannot key).
   const pageFile = folder && !options.counterFor && !options.docs ? join(folder, `pages-${hash64(modelId ?? 'none')}.json`) : undefined;
   const settings = pageCacheSettings(modelId ?? 'estimated', options.chunking);
-  const storedPages = await readIfThere(pageFile);
-  const pageCache = pageFile ? ((storedPages && PageCache.decode(storedPages, settings)) ?? new PageCache(settings)) : undefined;
+  const storedPages = pageFile && existsSync(pageFile) ? await readFile(pageFile, 'utf8') : undefined;
+  const pageCache = pageFile ? ((storedPages === undefined ? undefined : PageCache.decode(storedPages, settings)) ?? new PageCache(settings)) : undefined;
   const sources = await readPages(options, pageCache, failures);
 
   // Chunk the pages that were parsed now (the token counter is the model's tokenizer).
@@ -252,13 +252,12 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const path = ordered.length > 1 ? `${lang}/` : '';
     const target = join(out, path);
     const previous = before?.indexes.find((entry) => entry.path === path && entry.lang === lang && entry.model?.id === embedder?.modelId && entry.model?.dimension === embedder?.dimension);
+    // The index files there already (content-addressed: same name, same bytes).
+    const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
     const built = await buildIndexFiles({
       pages: group, lang, embedder, cache, chunking: options.chunking,
       rescore: options.rescore, shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes,
-      storedFile: (name) => {
-        const file = join(target, name);
-        return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
-      },
+      storedFile: (name) => (present.has(name) ? new Uint8Array(readFileSync(join(target, name))) : undefined),
       previous, onProgress: options.onProgress, signal: options.signal,
     });
     await mkdir(target, { recursive: true });
@@ -266,7 +265,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
       const file = join(target, name);
       keep.add(file);
       bytes += data.length;
-      if (existsSync(file)) continue; // content-addressed: same name, same bytes
+      if (present.has(name)) continue;
       await writeFile(file, data);
       written++;
     }
