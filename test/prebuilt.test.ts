@@ -92,6 +92,16 @@ describe('prebuilt index of a generated site', () => {
     expect((await kb.status()).embedding?.dimension).toBe(64);
   });
 
+  it('dense search rescores every hit it returns, however small the rescoring depth', async () => {
+    const { kb } = open(out);
+    const index = await kb.index();
+    const query = await embedder.embedQuery(pages[42].question);
+    const exact = new Map((await index.denseSearch(query, index.entry.counts.chunks)).map((hit) => [hit.id, hit.score]));
+    const hits = await index.denseSearch(query, 30, 8);
+    expect(hits).toHaveLength(30);
+    for (const hit of hits) expect(hit.score).toBe(exact.get(hit.id));
+  });
+
   it('rebuilds re-embedding only the edited page', async () => {
     const edited = pages[10];
     await writeFile(join(site, edited.path), edited.html.replace('<main>', '<main><p>The glimmerwick sings at noon.</p>'));

@@ -274,8 +274,9 @@ export class PrebuiltIndex {
 
   /**
    * The `k` chunks most similar to a (normalised) query vector: a first pass over the sign bits
-   * of every chunk, then the best `rescore` candidates rescored with their int8 vectors (one small
-   * file each). Ids are chunk numbers; scores are cosines (estimated past `rescore`).
+   * of every chunk, then the best `max(rescore, k)` candidates rescored with their int8 vectors
+   * (one small file each), so every hit returned has a rescored cosine (hybrid fusion reads dense
+   * ranks down to `k`). Ids are chunk numbers.
    */
   async denseSearch(query: Float32Array, k: number, rescore = this.entry.rescore): Promise<VectorHit[]> {
     const vectors = await this.vectors();
@@ -283,8 +284,7 @@ export class PrebuiltIndex {
       throw new RagError('DIMENSION_MISMATCH', `The query vector has ${query.length} dimensions; the prebuilt index has ${vectors.dimension}.`);
     }
     const estimates = firstPass(query, vectors);
-    const order = topIndices(estimates, Math.max(k, rescore));
-    const rescored = order.slice(0, rescore);
+    const rescored = topIndices(estimates, Math.max(k, rescore));
     const directory = await this.directory();
     const int8 = await Promise.all(rescored.map((number) => this.rescoreVector(directory, number)));
     const exact: VectorHit[] = rescored.map((number, index) => {
@@ -294,8 +294,7 @@ export class PrebuiltIndex {
       return { id: String(number), score: sum * scale };
     });
     exact.sort((a, b) => b.score - a.score || Number(a.id) - Number(b.id));
-    const rest = order.slice(rescore).map((number) => ({ id: String(number), score: estimates[number] }));
-    return [...exact, ...rest].slice(0, k);
+    return exact.slice(0, k);
   }
 
   /** The page number of each chunk (for the per-page cap of fusion). */
