@@ -1,7 +1,7 @@
 /**
  * The page cache of incremental builds: each page's parse and chunks, keyed by the hash of the
- * file's bytes and its URL, under a key of the settings that shape chunks (the token counter and
- * the chunking options). A rebuild parses and chunks only the pages whose files changed; the
+ * file's bytes, its path and its URL, under a key of the settings that shape chunks (the token
+ * counter and the chunking options). A rebuild parses and chunks only the pages whose files changed; the
  * others come back as they were, so the build needs the model only for what it must embed.
  *
  * Stored as JSON: `{ format, version, settings, pages: { <key>: { page, chunks } } }`.
@@ -29,9 +29,9 @@ export function pageCacheSettings(counterId: string, chunking: Partial<ChunkOpti
   return hash64(JSON.stringify({ counterId, options }));
 }
 
-/** The key of a page file: the hash of its bytes and its URL. */
-export function pageCacheKey(bytes: Uint8Array, url: string): string {
-  return `${hash64(bytes)}:${url}`;
+/** The key of a page file: the hash of its bytes, its path (which picks the parser) and its URL. */
+export function pageCacheKey(bytes: Uint8Array, path: string, url: string): string {
+  return `${hash64(bytes)}:${path}:${url}`;
 }
 
 /**
@@ -39,7 +39,7 @@ export function pageCacheKey(bytes: Uint8Array, url: string): string {
  *
  * @example
  * const cache = PageCache.decode(await readFile(file, 'utf8'), settings) ?? new PageCache(settings)
- * const page = cache.get(pageCacheKey(fileBytes, url)) ?? chunkIt(await parse(fileBytes))
+ * const page = cache.get(pageCacheKey(fileBytes, path, url)) ?? chunkIt(await parse(fileBytes))
  */
 export class PageCache {
   private readonly pages = new Map<string, ChunkedPage>();

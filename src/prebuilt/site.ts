@@ -119,7 +119,7 @@ async function readPages(options: BuildSiteOptions, pageCache: PageCache | undef
     try {
       const url = urlForPath(path, options);
       const bytes = await reads[index];
-      const key = pageCache ? pageCacheKey(bytes, url) : undefined;
+      const key = pageCache ? pageCacheKey(bytes, path, url) : undefined;
       const cached = key === undefined ? undefined : pageCache?.get(key);
       pages.push(cached ? { key, chunked: cached } : { key, doc: await parseDocument({ bytes, name: path, url, id: url }, { signal: options.signal }) });
     } catch (error) {
