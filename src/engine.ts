@@ -135,17 +135,14 @@ interface Connection {
   terminate(): void;
 }
 
-function startWorker(options: RagOptions): Connection {
+function startWorker(options: RagOptions, persistent: boolean): Connection {
   installErrorTransfer();
   const worker = new Worker(new URL('../workers/engine.worker.js', import.meta.url), { type: 'module', name: 'inpage-rag' });
   const api = Comlink.wrap<EngineWorkerApi>(worker) as unknown as EngineWorkerApi;
   const died = new Promise<never>((_, reject) => {
     const fail = (event: Event) => {
       const detail = (event as ErrorEvent).message || event.type;
-      const lost =
-        options.storage === 'indexeddb' || (typeof options.storage === 'object' && options.storage.kind === 'indexeddb')
-          ? 'the stored documents load again'
-          : 'but documents added since the page loaded must be added again';
+      const lost = persistent ? 'the stored documents load again' : 'but documents added since the page loaded must be added again';
       reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call, and ${lost}.`));
     };
     worker.addEventListener('error', fail);
@@ -165,6 +162,7 @@ function startWorker(options: RagOptions): Connection {
  * const hits = await rag.search('how long do koalas sleep?')
  */
 export async function createRag(options: RagOptions = {}): Promise<Rag> {
+  const persistent = resolveRagOptions({ storage: options.storage, name: options.name }).storage.kind === 'indexeddb';
   const useWorker = options.worker === 'auto' || options.worker === undefined ? isBrowserLike() : options.worker;
   let connection: Connection | undefined;
   let closed = false;
@@ -173,7 +171,7 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     if (closed) throw new RagError('INVALID_ARGUMENT', 'This engine was closed; create a new one with createRag().');
     if (connection) return connection;
     if (useWorker) {
-      connection = startWorker(options);
+      connection = startWorker(options, persistent);
     } else {
       // Loaded only here, so a page that runs the engine in a worker does not load it twice.
       const { createEngineWorkerApi } = await import('./engine/worker-api.js');
@@ -216,7 +214,7 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
   }
 
   await connect();
-  if (resolveRagOptions({ storage: options.storage }).storage.kind === 'indexeddb') void requestPersistence();
+  if (persistent) void requestPersistence();
   return {
     ready: (task = {}) => call((api, taskId, onProgress) => api.ready({ taskId }, onProgress), task),
     add: (inputs, task = {}) =>

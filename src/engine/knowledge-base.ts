@@ -631,20 +631,26 @@ export class KnowledgeBase {
     await this.ready();
     await this.syncIfStale();
     const model = this.embedder ? { id: this.embedder.modelId, dimension: this.embedder.dimension } : null;
+    return encodeExport((await this.allParts()).parts, model);
+  }
+
+  /**
+   * Every document in all its parts, with the lexical index's size: read from the store, or
+   * assembled from memory (memory storage keeps each document's vectors for this).
+   */
+  private async allParts(): Promise<{ parts: StoredDocumentParts[]; lexicalBytes: number }> {
     if (this.store) {
       const contents = await this.store.readAll();
-      const list = contents.records.map((record) => ({ record, source: contents.sources!.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
-      return encodeExport(
-        list.filter((parts) => !partsProblem(parts)),
-        model,
-      );
+      const parts = contents.records.map((record) => ({ record, source: contents.sources!.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
+      return { parts: parts.filter((part) => !partsProblem(part)), lexicalBytes: contents.snapshot?.bytes.byteLength ?? 0 };
     }
-    const list = [...this.documentsById.values()].map((stored) => {
+    const parts = [...this.documentsById.values()].map((stored) => {
       const doc = stored.doc!;
-      const record = documentParts(doc, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null, stored.chunking).record;
+      const chunks = stored.chunkIds.map((id) => this.chunksById.get(id)!);
+      const { record } = documentParts(doc, stored.info, chunks, stored.hash, null, stored.chunking);
       return { record: { ...record, vectorModel: stored.vectors ? stored.vectorModel : null }, source: { id: doc.id, doc }, vectors: stored.vectors ?? null };
     });
-    return encodeExport(list, model);
+    return { parts, lexicalBytes: this.lexical.serialize().byteLength };
   }
 
   /**
@@ -680,16 +686,8 @@ export class KnowledgeBase {
   /** Bytes the knowledge base holds, by kind (the stored records, or memory's equivalent). */
   async storageBreakdown(): Promise<StorageBreakdown> {
     await this.ready();
-    if (this.store) {
-      const contents = await this.store.readAll();
-      const list = contents.records.map((record) => ({ record, source: contents.sources!.get(record.id)!, vectors: contents.vectors.get(record.id) ?? null }));
-      return storageBreakdown(list, contents.snapshot?.bytes.byteLength ?? 0);
-    }
-    const list = [...this.documentsById.values()].map((stored) => ({
-      ...documentParts(stored.doc!, stored.info, stored.chunkIds.map((id) => this.chunksById.get(id)!), stored.hash, null),
-      vectors: stored.vectors ?? null,
-    }));
-    return storageBreakdown(list, this.lexical.serialize().byteLength);
+    const { parts, lexicalBytes } = await this.allParts();
+    return storageBreakdown(parts, lexicalBytes);
   }
 
   /** Saves what is pending and closes the store (the engine is unusable afterwards). */
