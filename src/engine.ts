@@ -142,8 +142,8 @@ function startWorker(options: RagOptions, persistent: boolean): Connection {
   const died = new Promise<never>((_, reject) => {
     const fail = (event: Event) => {
       const detail = (event as ErrorEvent).message || event.type;
-      const lost = persistent ? 'the stored documents load again' : 'but documents added since the page loaded must be added again';
-      reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call, and ${lost}.`));
+      const lost = persistent ? 'the stored documents load again' : 'documents added since the page loaded must be added again';
+      reject(new RagError('WORKER_FAILED', `The engine worker stopped (${detail}); it restarts on the next call; ${lost}.`));
     };
     worker.addEventListener('error', fail);
     worker.addEventListener('messageerror', fail);
