@@ -213,6 +213,7 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
         contextWindow,
         maxAnswerTokens: maxTokens,
         countTokens: generator.countTokens,
+        specialTokens: loaded?.tokenizer.all_special_tokens,
       });
       yield* generate(messages, maxTokens, settings.temperature, request.signal);
     },

@@ -17,6 +17,8 @@ export interface PromptBudget {
   maxAnswerTokens: number;
   /** Tokens of a text in the model's tokenizer. */
   countTokens: (text: string) => number;
+  /** The model's chat-template special tokens, neutralised in every text the prompt quotes. */
+  specialTokens?: readonly string[];
 }
 
 /**
@@ -38,6 +40,7 @@ export const buildAnswerMessages: BuildMessages = (request, budget) =>
     contextWindow: budget.contextWindow,
     maxAnswerTokens: budget.maxAnswerTokens,
     countTokens: budget.countTokens,
+    specialTokens: budget.specialTokens,
   }).messages;
 
 /**

@@ -21,6 +21,7 @@ import {
 } from './webllm-config.js';
 import { abortedError, answerTokens, type BuildMessages, buildAnswerMessages, DEFAULT_MAX_ANSWER_TOKENS } from './webllm-messages.js';
 import { streamCompletion, type WebLlmEngine } from './webllm-stream.js';
+import { loadWebLlmSpecialTokens } from './webllm-special-tokens.js';
 import { estimateLlmTokens, type LlmTokenCounting, loadLlmTokenCounting } from './webllm-tokens.js';
 
 export type { WebLlmAppConfig, WebLlmInitProgressReport, WebLlmModelRecord } from './webllm-config.js';
@@ -130,6 +131,8 @@ export function createWebLlmGenerator(options: WebLlmGeneratorOptions = {}): Web
   let counting: LlmTokenCounting = { kind: 'estimate', countTokens: estimateLlmTokens };
   let engine: WebLlmEngine | undefined;
   let loading: Promise<void> | undefined;
+  // The chat template's own tokens (read with the tokenizer), neutralised in prompt text.
+  let specialTokens: string[] = [];
 
   async function loadOnce(task: TaskOptions): Promise<void> {
     const gpu = settings.gpu ?? (await detectCapabilities());
@@ -166,6 +169,7 @@ export function createWebLlmGenerator(options: WebLlmGeneratorOptions = {}): Web
     }
     modelId = id;
     const tokenCounting = settings.tokenCounting;
+    if (tokenCounting === 'auto') specialTokens = await loadWebLlmSpecialTokens(modelFolderUrl(record), settings.fetch ?? fetch);
     counting =
       typeof tokenCounting === 'function'
         ? { kind: 'tokenizer', countTokens: tokenCounting }
@@ -204,6 +208,7 @@ export function createWebLlmGenerator(options: WebLlmGeneratorOptions = {}): Web
         contextWindow,
         maxAnswerTokens: maxTokens,
         countTokens: counting.countTokens,
+        specialTokens,
       });
       if (request.signal?.aborted) throw abortedError(request.signal);
       yield* streamCompletion(requireEngine(), { messages, max_tokens: maxTokens, temperature: settings.temperature }, request.signal);
