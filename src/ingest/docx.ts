@@ -1,6 +1,7 @@
 import { RagError, isRagError } from '../errors.js';
 import type { ParseWarning } from '../types.js';
 import { isZip } from './detect-format.js';
+import { checkDocxSizes } from './docx-zip.js';
 import type { FormatParseContext, FormatParseResult } from './format-parser.js';
 import { parseHtml } from './html.js';
 
@@ -20,7 +21,8 @@ function invalid(name: string, reason: string, cause?: unknown): RagError {
  * Parses a Word document: mammoth turns it into HTML (headings from the Heading 1–6 and Title
  * styles, lists, tables), which then goes through the same path as any HTML ({@link parseHtml}),
  * so the text rules are identical. Images are skipped without being decoded. Title: the first
- * heading. Not a zip, or a zip without a Word document inside → `DOCX_INVALID`.
+ * heading. Not a zip, or a zip without a Word document inside → `DOCX_INVALID`; parts that would
+ * inflate past 256 MiB (`DOCX_MAX_UNCOMPRESSED_BYTES`) → `INPUT_TOO_LARGE`, before anything is inflated.
  *
  * mammoth is loaded on first use; bundlers must honour its package.json `browser` field (Vite
  * and webpack do by default), which swaps its Node-only file access for an `arrayBuffer` reader.
@@ -32,6 +34,8 @@ function invalid(name: string, reason: string, cause?: unknown): RagError {
 export async function parseDocx(bytes: Uint8Array, context: FormatParseContext): Promise<FormatParseResult> {
   const { deadline, name } = context;
   if (!isZip(bytes)) throw invalid(name, 'it is not a zip archive');
+  // Before mammoth, which inflates each entry whole: a zip bomb is refused from its directory.
+  await checkDocxSizes(bytes, context);
   const mammothModule = await deadline.race(import('mammoth'));
   // A CommonJS module: its exports arrive as `default` (Node, most bundlers) or as the namespace.
   const mammoth = ((mammothModule as unknown as { default?: unknown }).default ?? mammothModule) as typeof mammothModule.default;

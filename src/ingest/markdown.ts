@@ -1,25 +1,15 @@
-import { Lexer, type Token, type Tokens } from 'marked';
-import { toRagError } from '../errors.js';
+import type { Token, Tokens } from 'marked';
+import { isRagError, toRagError } from '../errors.js';
 import { DocumentBuilder } from './document-builder.js';
 import type { FormatParseContext, FormatParseResult } from './format-parser.js';
 import { splitFrontMatter } from './front-matter.js';
 import { decodeHtmlEntities, htmlFragmentToText } from './html.js';
+import { hasTooDeepBlocks, lexBounded } from './markdown-depth.js';
 import { createSlugger } from './slug.js';
 import { parseText } from './text.js';
 
 const CELL_SEPARATOR = '\t';
 const CHECK_EVERY = 256;
-/**
- * marked's time and memory grow much faster than linearly with nesting (200 nested list levels
- * take 0.1 s, 3,000 exhaust the heap; 1,000 nested quotes take seconds): a list item indented by
- * this many columns or a quote this deep makes the file fall back to plain text.
- */
-const MAX_LIST_INDENT = 128;
-const MAX_QUOTE_DEPTH = 64;
-const TOO_DEEP = new RegExp(
-  `^(?:[ \\t]{${MAX_LIST_INDENT},}(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]|$)|(?:[ \\t]{0,3}>){${MAX_QUOTE_DEPTH}})`,
-  'm',
-);
 
 /** Readable text of inline tokens: emphasis and link syntax dropped, link text and code kept. */
 function inlineText(tokens: Token[] | undefined): string {
@@ -108,15 +98,17 @@ function plainText(token: Token): string {
  */
 export function parseMarkdown(source: string, context: FormatParseContext): FormatParseResult {
   const { metadata, body } = splitFrontMatter(source.replace(/\r\n?/g, '\n'));
-  if (TOO_DEEP.test(body)) {
+  if (hasTooDeepBlocks(body)) {
     const fallback = parseText(body, context);
     const warning = { code: 'MARKDOWN_TOO_DEEP', message: `${context.name}: lists or quotes are nested too deeply to read as Markdown; read as plain text.` };
     return { ...fallback, title: typeof metadata.title === 'string' ? metadata.title : undefined, metadata, warnings: [warning] };
   }
   let tokens: Token[];
+  let plainParagraphs: number;
   try {
-    tokens = new Lexer({ gfm: true }).lex(body);
+    ({ tokens, plainParagraphs } = lexBounded(body, { check: () => context.deadline.check() }));
   } catch (error) {
+    if (isRagError(error)) throw error;
     throw toRagError(error, 'PARSE_FAILED', `${context.name} could not be parsed as Markdown`);
   }
   const builder = new DocumentBuilder();
@@ -138,5 +130,9 @@ export function parseMarkdown(source: string, context: FormatParseContext): Form
   }
   const { text, blocks, firstHeading } = builder.build();
   const title = typeof metadata.title === 'string' && metadata.title.trim() !== '' ? metadata.title.trim() : firstHeading?.title;
-  return { text, blocks, title, metadata, warnings: [] };
+  const warnings =
+    plainParagraphs > 0
+      ? [{ code: 'MARKDOWN_TOO_DEEP', message: `${context.name}: ${plainParagraphs} paragraph(s) nest emphasis too deeply to read as Markdown; read as plain text.` }]
+      : [];
+  return { text, blocks, title, metadata, warnings };
 }
