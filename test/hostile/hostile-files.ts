@@ -94,3 +94,33 @@ export async function goodDocx(sentence: string): Promise<Uint8Array> {
   const document = new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun(sentence)] })] }] });
   return new Uint8Array(await Packer.toBuffer(document));
 }
+
+/** A PDF of `pages` pages, each with one line of text (pdf-lib). */
+export async function pdfWithPages(pages: number, line = (page: number) => `Page ${page + 1} talks about lighthouses.`): Promise<Uint8Array> {
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let page = 0; page < pages; page++) pdf.addPage([300, 300]).drawText(line(page), { x: 20, y: 250, size: 10, font });
+  return pdf.save();
+}
+
+/** A password-protected PDF (a Standard security handler in the trailer), written by hand. */
+export function encryptedPdf(): Uint8Array {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+    `<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -44 >>`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new TextEncoder().encode(body);
+}
