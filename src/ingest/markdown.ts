@@ -4,7 +4,8 @@ import { DocumentBuilder } from './document-builder.js';
 import type { FormatParseContext, FormatParseResult } from './format-parser.js';
 import { splitFrontMatter } from './front-matter.js';
 import { decodeHtmlEntities, htmlFragmentToText } from './html.js';
-import { hasTooDeepBlocks, lexBounded } from './markdown-depth.js';
+import { hasTooDeepBlocks } from './markdown-depth.js';
+import { lexBounded } from './markdown-lex.js';
 import { createSlugger } from './slug.js';
 import { parseText } from './text.js';
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RagError } from '../../src/errors.js';
 import { createDeadline, type Deadline } from '../../src/ingest/deadline.js';
 import { readZipDirectory } from '../../src/ingest/docx-zip.js';
-import { lexBounded } from '../../src/ingest/markdown-depth.js';
+import { lexBounded } from '../../src/ingest/markdown-lex.js';
 import { parseMarkdown } from '../../src/ingest/markdown.js';
 import { type DocumentInput, parseDocument } from '../../src/ingest/parse-document.js';
 import { parseDocuments } from '../../src/ingest/parse-documents.js';
