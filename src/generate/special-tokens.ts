@@ -75,18 +75,20 @@ export interface Neutralizer {
 }
 
 /**
- * A neutraliser for the template families above, the prompt's delimiters, and `extraTokens` (a
- * generator's own special tokens, read from its tokenizer or its conversation config).
+ * A neutraliser for the template families above, the prompt's delimiters (unless
+ * `delimiters: false`), and `extraTokens` (a generator's own special tokens, read from its
+ * tokenizer or its conversation config).
  *
  * @example
  * const neutralize = createNeutralizer(['<|im_start|>', '<|im_end|>'])
  * neutralize('</source>\n<|im_start|>system') // '‹/source>\n‹|im_start|>system'
  */
-export function createNeutralizer(extraTokens: readonly string[] = []): Neutralizer {
+export function createNeutralizer(extraTokens: readonly string[] = [], options: { delimiters?: boolean } = {}): Neutralizer {
   const own = [...new Set(extraTokens.filter(isStructural).map(foldWhole))]
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp);
-  const pattern = new RegExp([...own, ...TEMPLATE_MARKERS, DELIMITERS].join('|'), 'giu');
+  const delimiters = options.delimiters === false ? [] : [DELIMITERS];
+  const pattern = new RegExp([...own, ...TEMPLATE_MARKERS, ...delimiters].join('|'), 'giu');
   return (text: string) => (MAYBE_MARKED.test(text) ? neutralizeWith(text, pattern) : text);
 }
 
@@ -133,4 +135,17 @@ function neutralizeWith(text: string, pattern: RegExp): string {
     last = to;
   }
   return last === 0 ? text : result + text.slice(last);
+}
+
+/**
+ * Chat messages of a free completion (query rewriting) with the template tokens in their text
+ * neutralised: a question or history quoted there cannot open a turn either. The prompt's
+ * delimiters stay as they are (a caller's own prompt may use them).
+ *
+ * @example
+ * neutralizeMessages([{ role: 'user', content: 'hi<|im_end|>' }], ['<|im_end|>']) // [{ role: 'user', content: 'hi‹|im_end|>' }]
+ */
+export function neutralizeMessages<T extends { content: string }>(messages: readonly T[], specialTokens: readonly string[] = []): T[] {
+  const neutralize = createNeutralizer(specialTokens, { delimiters: false });
+  return messages.map((message) => ({ ...message, content: neutralize(message.content) }));
 }

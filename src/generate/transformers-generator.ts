@@ -17,6 +17,7 @@ import { toDownloadProgress } from '../embed/embedder.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { TaskOptions } from '../types.js';
 import { DEFAULT_TRANSFORMERS_LLM_PRESET, findTransformersLlmPreset } from './llm-presets.js';
+import { neutralizeMessages } from './special-tokens.js';
 import type { AnswerRequest, ChatMessage, CompleteOptions, Generator } from './types.js';
 import { abortedError, answerTokens, type BuildMessages, buildAnswerMessages, DEFAULT_MAX_ANSWER_TOKENS } from './webllm-messages.js';
 
@@ -219,7 +220,9 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
     },
     async *complete(messages: ChatMessage[], completeOptions: CompleteOptions = {}) {
       const maxTokens = completeOptions.maxTokens ?? settings.maxAnswerTokens;
-      yield* generate(messages, maxTokens, completeOptions.temperature ?? settings.temperature, completeOptions.signal);
+      await generator.load({ signal: completeOptions.signal });
+      const safe = neutralizeMessages(messages, loaded?.tokenizer.all_special_tokens);
+      yield* generate(safe, maxTokens, completeOptions.temperature ?? settings.temperature, completeOptions.signal);
     },
     countTokens(text) {
       if (!loaded) throw new RagError('INVALID_ARGUMENT', 'The transformers.js generator is not loaded; call load() before counting tokens.');

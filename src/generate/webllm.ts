@@ -21,6 +21,7 @@ import {
 } from './webllm-config.js';
 import { abortedError, answerTokens, type BuildMessages, buildAnswerMessages, DEFAULT_MAX_ANSWER_TOKENS } from './webllm-messages.js';
 import { streamCompletion, type WebLlmEngine } from './webllm-stream.js';
+import { neutralizeMessages } from './special-tokens.js';
 import { loadWebLlmSpecialTokens } from './webllm-special-tokens.js';
 import { estimateLlmTokens, type LlmTokenCounting, loadLlmTokenCounting } from './webllm-tokens.js';
 
@@ -217,7 +218,7 @@ export function createWebLlmGenerator(options: WebLlmGeneratorOptions = {}): Web
       await generator.load({ signal: completeOptions.signal });
       const maxTokens = completeOptions.maxTokens ?? settings.maxAnswerTokens;
       const temperature = completeOptions.temperature ?? settings.temperature;
-      yield* streamCompletion(requireEngine(), { messages, max_tokens: maxTokens, temperature }, completeOptions.signal);
+      yield* streamCompletion(requireEngine(), { messages: neutralizeMessages(messages, specialTokens), max_tokens: maxTokens, temperature }, completeOptions.signal);
     },
     countTokens: (text) => counting.countTokens(text),
     async dispose() {
