@@ -12,8 +12,9 @@
  */
 const MAX_LIST_INDENT = 128;
 const MAX_CONTAINERS_ON_LINE = 48;
+// A line of spaced `-`/`*`/`_` only is a thematic break (`- - - - …`), not nested lists.
 const TOO_DEEP_BLOCKS = new RegExp(
-  `^(?:[ \\t]{${MAX_LIST_INDENT},}(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]|$)|(?:[ \\t]{0,3}(?:>|(?:[-*+]|\\d{1,9}[.)])(?=[ \\t]))){${MAX_CONTAINERS_ON_LINE}})`,
+  `^(?![ \\t]*(?:[-*_][ \\t]*)+$)(?:[ \\t]{${MAX_LIST_INDENT},}(?:[-*+]|\\d{1,9}[.)])(?:[ \\t]|$)|(?:[ \\t]{0,3}(?:>|(?:[-*+]|\\d{1,9}[.)])(?=[ \\t]))){${MAX_CONTAINERS_ON_LINE}})`,
   'm',
 );
 

@@ -67,6 +67,12 @@ describe('pathological Markdown', () => {
     expect(stars.warnings.map((warning) => warning.code)).toEqual(['MARKDOWN_TOO_DEEP']);
   });
 
+  it('keeps a long spaced thematic break as Markdown (it is not nesting)', async () => {
+    const doc = await parseDocument({ name: 'rule.md', text: `# Title\n\n${'- '.repeat(60)}\n\nText **here**.` });
+    expect(doc.warnings).toEqual([]);
+    expect(doc.text).toBe('Title\n\nText here.');
+  });
+
   it('keeps the rest of a file as Markdown when one paragraph nests too deep', async () => {
     const doc = await parseDocument({ name: 'mixed.md', text: `# Title\n\nSome **bold** text.\n\n${deep['stars.md']}\n\n- item` });
     expect(doc.text.startsWith('Title\n\nSome bold text.')).toBe(true);
