@@ -116,10 +116,19 @@ function isReadByMammoth(entry: ZipEntry): boolean {
   return !entry.name.endsWith('/') && !/^word\/(?:media|embeddings)\//i.test(entry.name);
 }
 
-/** Bytes of the inflated stream, or `undefined` as soon as they pass `limit` (nothing is kept). */
+/**
+ * Bytes of the inflated stream, or `undefined` as soon as they pass `limit` (nothing is kept);
+ * -1 for invalid data. Where `DecompressionStream` lacks `deflate-raw` (browsers before 2023),
+ * the limit is left to the declared-size cap: 0.
+ */
 async function inflatedSize(data: Uint8Array, limit: number, deadline: Deadline): Promise<number | undefined> {
-  const inflated = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const chunks = inflated.getReader();
+  let inflater: DecompressionStream;
+  try {
+    inflater = new DecompressionStream('deflate-raw');
+  } catch {
+    return 0;
+  }
+  const chunks = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(inflater).getReader();
   let total = 0;
   try {
     for (;;) {

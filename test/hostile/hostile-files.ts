@@ -13,6 +13,8 @@ export interface ZipEntrySpec {
   /** Declared uncompressed size (default: `data.length` for stored entries). */
   uncompressedSize?: number;
   crc?: number;
+  /** Sizes in the central directory's ZIP64 extra field (32-bit fields set to 0xFFFFFFFF). */
+  zip64?: boolean;
 }
 
 /** A zip archive with exactly the given entries, sizes as declared (no validation on purpose). */
@@ -29,21 +31,29 @@ export function makeZip(entries: readonly ZipEntrySpec[]): Uint8Array {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(entry.method, 8);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(entry.data.length, 18);
-    local.writeUInt32LE(size, 22);
+    local.writeUInt32LE(entry.zip64 ? 0xffffffff : entry.data.length, 18);
+    local.writeUInt32LE(entry.zip64 ? 0xffffffff : size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(45, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(entry.method, 10);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(entry.data.length, 20);
-    central.writeUInt32LE(size, 24);
+    central.writeUInt32LE(entry.zip64 ? 0xffffffff : entry.data.length, 20);
+    central.writeUInt32LE(entry.zip64 ? 0xffffffff : size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
+    const extra = Buffer.alloc(entry.zip64 ? 20 : 0);
+    if (entry.zip64) {
+      extra.writeUInt16LE(1, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(size), 4);
+      extra.writeBigUInt64LE(BigInt(entry.data.length), 12);
+      central.writeUInt16LE(extra.length, 30);
+    }
     locals.push(local, name, Buffer.from(entry.data));
-    centrals.push(central, name);
+    centrals.push(central, name, extra);
     offset += 30 + name.length + entry.data.length;
   }
   const directory = Buffer.concat(centrals);

@@ -156,6 +156,12 @@ describe('DOCX: fake, truncated and bombs', () => {
     expect(codes).toEqual({ 'bomb.docx': 'INPUT_TOO_LARGE' });
   });
 
+  it('reads sizes from the ZIP64 extra field: a 5 GiB entry hidden there is refused too', async () => {
+    const hidden = makeZip([{ name: 'word/document.xml', data: new Uint8Array([3, 0]), method: 8, uncompressedSize: 5 * 1024 * MIB, zip64: true }]);
+    expect(readZipDirectory(hidden, 'hidden.docx')[0]).toMatchObject({ uncompressedSize: 5 * 1024 * MIB, compressedSize: 2 });
+    await expect(parseDocument({ name: 'hidden.docx', bytes: hidden })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
+  });
+
   it('stops inflating an entry that lies about its size at that size (DOCX_INVALID)', async () => {
     const liar = docxBomb(2048, 64 * 1024);
     const inflated = await inflatedBytesDuring(() => parseDocument({ name: 'liar.docx', bytes: liar }));
