@@ -18,6 +18,9 @@
  *   headless Chromium (`scripts/bench/store.ts`).
  * - `prebuilt`: a 1,000-page site's prebuilt index: bytes per query, recall, build and rebuild (`scripts/bench/prebuilt.ts`).
  *
+ * - `sites`: Debian's Python and PostgreSQL documentation, our prebuilt index beside Pagefind's, in
+ *   headless Chromium: bytes per first and second question, hits, build time, files (`scripts/bench/sites.ts`).
+ *
  * A section in `scripts/bench/` is loaded only when it runs, so one that cannot load fails alone.
  */
 import { log, readArgs } from './lib/args.js';
@@ -55,6 +58,10 @@ const SECTIONS: Record<string, Section> = {
   prebuilt: async () => {
     const { benchPrebuilt } = await import('./bench/prebuilt.js');
     return { prebuilt: await benchPrebuilt() };
+  },
+  sites: async () => {
+    const { benchSites } = await import('./bench/sites.js');
+    return { ...(await benchSites()) };
   },
   search_ms_10k: async () => {
     const { benchSearch } = await import('./bench/search.js');

@@ -8,6 +8,7 @@
  * `disclaimer`, `open`.
  */
 import type { Answer } from '../generate/ask-types.js';
+import type { SearchHit } from '../engine/types.js';
 import type { ChatMessage } from '../generate/types.js';
 import { AnswerView } from './answer-view.js';
 import { CHAT_ICON, h, icon } from './dom.js';
@@ -193,12 +194,17 @@ export class RagChatElement extends ElementBase {
     const controller = new AbortController();
     this.setBusy(controller);
     let answer: Answer | undefined;
+    let hits: SearchHit[] = [];
     try {
       const [backend] = await Promise.all([this.ensureBackend(), loadMarkdown()]);
       for await (const event of backend.ask(text, { history: [...this.history], signal: controller.signal })) {
         if (controller.signal.aborted) break;
-        if (event.type === 'token') view.appendToken(event.text);
-        else if (event.type === 'refused') view.refuse(event.message, event.hits);
+        if (event.type === 'retrieval') hits = event.hits;
+        else if (event.type === 'token') view.appendToken(event.text);
+        else if (event.type === 'refused') {
+          hits = event.hits;
+          view.refuse(event.message, event.hits);
+        }
         else if (event.type === 'error') view.fail(event.error.message);
         else if (event.type === 'done') {
           if (!event.answer.refused) view.finish(event.answer);
@@ -215,7 +221,7 @@ export class RagChatElement extends ElementBase {
     this.parts.log.scrollTop = this.parts.log.scrollHeight;
     if (!answer || controller.signal.aborted) return undefined;
     this.history.push({ role: 'user', content: text }, { role: 'assistant', content: answer.text });
-    this.dispatch('answer', { question: text, answer });
+    this.dispatch('answer', { question: text, answer, hits });
     return answer.refused ? undefined : answer;
   }
 

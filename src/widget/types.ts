@@ -67,7 +67,8 @@ export interface RagChatEventMap {
   open: CustomEvent<Record<string, never>>;
   close: CustomEvent<Record<string, never>>;
   ask: CustomEvent<{ question: string }>;
-  answer: CustomEvent<{ question: string; answer: Answer }>;
+  /** The answer, with the passages retrieved for it in rank order (what analytics or a search page reads). */
+  answer: CustomEvent<{ question: string; answer: Answer; hits: SearchHit[] }>;
   'source-click': CustomEvent<SourceClickDetail>;
   feedback: CustomEvent<FeedbackDetail>;
 }
