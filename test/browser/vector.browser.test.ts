@@ -1,0 +1,74 @@
+// The vector indexes in real Chromium: voy-search builds and searches inside a module worker with
+// its WebAssembly served by the project (no bundler plugin, nothing off 127.0.0.1), and the engine
+// worker runs with `vectorIndex: 'voy'`; both indexes return the exact top 10.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Rag } from '../../src/engine.js';
+import { openLoggedPage, useBrowserSuite } from './harness.js';
+import type { IndexRun, VectorWorkerApi } from './pages/vector.worker.js';
+
+type Api = { vectorApi: Pick<VectorWorkerApi, 'prepare' | 'removeAndSearch'> & { measure(options: object): Promise<IndexRun> } };
+
+async function openVectorPage(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/test/browser/pages/vector.html`);
+  await page.waitForFunction(() => (window as unknown as { vectorReady?: boolean }).vectorReady === true);
+}
+
+describe('vector indexes in a browser worker', () => {
+  const suite = useBrowserSuite();
+
+  it('builds a voy index in a worker and returns the exact top 10, like the flat index', { timeout: 120_000 }, async () => {
+    const { page, requests, logs, offHostRequests } = await openLoggedPage(suite.browser);
+    await openVectorPage(page, suite.server.origin);
+    const result = await page
+      .evaluate(async () => {
+        const api = (window as unknown as Api).vectorApi;
+        await api.prepare({ count: 3_000, queryCount: 20, dimension: 384, seed: 11 });
+        const voy = await api.measure({ kind: 'voy' });
+        const flat = await api.measure({ kind: 'flat' });
+        const voyRemoved = await api.removeAndSearch('voy');
+        return { voy, flat, voyRemoved };
+      })
+      .catch((error) => {
+        throw new Error(`${error}\n${logs.join('\n')}`);
+      });
+    expect(result.voy.kind).toBe('voy');
+    expect(result.voy.isExact).toBe(true);
+    expect(result.voy.recall).toBe(1);
+    expect(result.flat.scanMode).toBe('wasm-int8');
+    expect(result.flat.isExact).toBe(true);
+    expect(result.voyRemoved).toEqual({ size: 2_000, isExact: true, returnedRemoved: 0 });
+    expect(requests.filter((url) => url.endsWith('/ort/voy_search_bg.wasm'))).toHaveLength(1);
+    expect(offHostRequests()).toEqual([]);
+  });
+
+  it("runs the engine worker with vectorIndex: 'voy'", { timeout: 120_000 }, async () => {
+    const { page, requests, logs, offHostRequests } = await openLoggedPage(suite.browser);
+    await page.goto(`${suite.server.origin}/test/browser/pages/engine.html`);
+    await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
+    const hits = await page
+      .evaluate(async () => {
+        const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<Rag> };
+        const rag = await createRag({
+          vectorIndex: 'voy',
+          embedding: { model: 'tiny-bge', device: 'wasm', dtype: 'fp32' },
+          runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+        });
+        await rag.add([
+          { text: 'A lighthouse guides ships with a bright lamp at night.', id: 'lighthouse' },
+          { text: 'Bees make honey from flower nectar.', id: 'bees' },
+          { text: 'Trains run on steel rails between cities.', id: 'trains' },
+        ]);
+        const found = await rag.search('bees honey nectar', { k: 3, mode: 'dense' });
+        await rag.close();
+        return found.map((hit) => ({ docId: hit.docId, mode: hit.mode }));
+      })
+      .catch((error) => {
+        throw new Error(`${error}\n${logs.join('\n')}`);
+      });
+    expect(hits[0]).toEqual({ docId: 'bees', mode: 'dense' });
+    expect(hits).toHaveLength(3);
+    expect(requests.some((url) => url.endsWith('/ort/voy_search_bg.wasm'))).toBe(true);
+    expect(offHostRequests()).toEqual([]);
+  });
+});
