@@ -9,7 +9,7 @@ import type { VectorIndex, VectorIndexOptions } from '../../../src/vector/types.
 const K = 10;
 
 let ids: string[] = [];
-let vectors = new Float32Array(0);
+let vectors: Float32Array = new Float32Array(0);
 let queries: Float32Array[] = [];
 let truth: string[][] = [];
 let dimension = 0;
