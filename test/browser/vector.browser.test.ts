@@ -1,11 +1,17 @@
 // The vector indexes in real Chromium: voy-search builds and searches inside a module worker with
 // its WebAssembly served by the project (no bundler plugin, nothing off 127.0.0.1), and the engine
-// worker runs with `vectorIndex: 'voy'`; both indexes return the exact top 10.
+// worker runs with `vectorIndex: 'voy'`; both indexes return the exact top 10. The widget build
+// ships voy's wasm where the widget's worker looks for it (its `wasmBaseUrl`).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { buildWidget } from '../../scripts/build-widget.js';
 import type { Rag } from '../../src/engine.js';
 import { openLoggedPage, useBrowserSuite } from './harness.js';
 import type { IndexRun, VectorWorkerApi } from './pages/vector.worker.js';
+
+const WIDGET_DIR = new URL('../../test-results/vector-widget-dist/', import.meta.url).pathname;
 
 type Api = { vectorApi: Pick<VectorWorkerApi, 'prepare' | 'removeAndSearch'> & { measure(options: object): Promise<IndexRun> } };
 
@@ -70,5 +76,13 @@ describe('vector indexes in a browser worker', () => {
     expect(hits).toHaveLength(3);
     expect(requests.some((url) => url.endsWith('/ort/voy_search_bg.wasm'))).toBe(true);
     expect(offHostRequests()).toEqual([]);
+  });
+
+  it("emits voy's wasm beside onnxruntime-web's in the widget build (where the widget's worker looks for it)", { timeout: 300_000 }, async () => {
+    mkdirSync(WIDGET_DIR, { recursive: true });
+    await buildWidget({ outDir: WIDGET_DIR });
+    const emitted = readFileSync(`${WIDGET_DIR}ort/voy_search_bg.wasm`);
+    expect(emitted.equals(readFileSync(createRequire(import.meta.url).resolve('voy-search/voy_search_bg.wasm')))).toBe(true);
+    expect(existsSync(`${WIDGET_DIR}ort/ort-wasm-simd-threaded.asyncify.wasm`)).toBe(true);
   });
 });
