@@ -13,7 +13,7 @@ import type { IndexRun, VectorWorkerApi } from './pages/vector.worker.js';
 
 const WIDGET_DIR = new URL('../../test-results/vector-widget-dist/', import.meta.url).pathname;
 
-type Api = { vectorApi: Pick<VectorWorkerApi, 'prepare' | 'removeAndSearch'> & { measure(options: object): Promise<IndexRun> } };
+type Api = { vectorApi: Pick<VectorWorkerApi, 'prepare' | 'removeAndSearch' | 'voyFromMissingUrl'> & { measure(options: object): Promise<IndexRun> } };
 
 async function openVectorPage(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/test/browser/pages/vector.html`);
@@ -46,6 +46,16 @@ describe('vector indexes in a browser worker', () => {
     expect(result.voyRemoved).toEqual({ size: 2_000, isExact: true, returnedRemoved: 0 });
     expect(requests.filter((url) => url.endsWith('/ort/voy_search_bg.wasm'))).toHaveLength(1);
     expect(offHostRequests()).toEqual([]);
+  });
+
+  it('says where voy looked when its wasm is missing (UNSUPPORTED_ENVIRONMENT), and loads on a retry', { timeout: 60_000 }, async () => {
+    const { page } = await openLoggedPage(suite.browser);
+    await openVectorPage(page, suite.server.origin);
+    const result = await page.evaluate(() => (window as unknown as Api).vectorApi.voyFromMissingUrl('/missing/voy_search_bg.wasm'));
+    expect(result.code).toBe('UNSUPPORTED_ENVIRONMENT');
+    expect(result.message).toContain('/missing/voy_search_bg.wasm');
+    expect(result.message).toContain("vectorIndex: 'flat'");
+    expect(result.retried).toBe(true);
   });
 
   it("runs the engine worker with vectorIndex: 'voy'", { timeout: 120_000 }, async () => {

@@ -5,6 +5,7 @@ import { createVectorIndex } from '../../../src/vector/index.js';
 import { createReference, type ReferenceIndex } from '../../../src/vector/reference.js';
 import { createSyntheticCorpus } from '../../../src/vector/synthetic.js';
 import type { VectorIndex, VectorIndexOptions } from '../../../src/vector/types.js';
+import { DEFAULT_VOY_WASM_URL, setVoyWasmUrl } from '../../../src/vector/voy-loader.js';
 
 const K = 10;
 
@@ -116,6 +117,28 @@ const api = {
     const size = index.size;
     index.dispose();
     return { size, isExact, returnedRemoved };
+  },
+
+  /**
+   * Asks for a voy index with its wasm at `url` (nothing served there), then again at the default
+   * URL: the failure's code and message, and whether the retry worked.
+   */
+  async voyFromMissingUrl(url: string): Promise<{ code: string | null; message: string; retried: boolean }> {
+    setVoyWasmUrl(url);
+    let code: string | null = null;
+    let message = '';
+    try {
+      await createVectorIndex({ dimension: 8, kind: 'voy' });
+    } catch (error) {
+      code = (error as { code?: string }).code ?? null;
+      message = (error as Error).message;
+    }
+    setVoyWasmUrl(DEFAULT_VOY_WASM_URL);
+    const index = await createVectorIndex({ dimension: 8, kind: 'voy' });
+    index.add(['a'], [new Float32Array([1, 0, 0, 0, 0, 0, 0, 0])]);
+    const retried = index.search(new Float32Array([1, 0, 0, 0, 0, 0, 0, 0]), 1)[0]?.id === 'a';
+    index.dispose();
+    return { code, message, retried };
   },
 
   /** Whether the page is cross-origin isolated (SharedArrayBuffer available). */
