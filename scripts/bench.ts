@@ -43,6 +43,7 @@ const SECTIONS: Record<string, Section> = {
     const { benchVector } = await import('./bench/vector.js');
     return { vector: await benchVector() };
   },
+  vector_browser: async () => ({ vector_browser: await (await import('./bench/vector-browser.js')).benchVectorBrowser() }),
   lexical: async () => {
     const { benchLexical } = await import('./bench/lexical.js');
     return { lexical: await benchLexical() };

@@ -1,6 +1,6 @@
 /**
  * A Vite plugin that serves the engine's heavy runtime files from the project itself, never a CDN:
- * the onnxruntime-web `.wasm`/`.mjs` pair under `/ort/`, and (in development and tests) the
+ * the onnxruntime-web `.wasm`/`.mjs` pair and voy-search's `.wasm` under `/ort/`, and (in development and tests) the
  * generated tiny models under `/models/`. On `vite build` the runtime files are emitted as assets.
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +15,9 @@ export const ORT_RUNTIME_FILES = Object.freeze([
   'ort-wasm-simd-threaded.asyncify.mjs',
   'ort-wasm-simd-threaded.asyncify.wasm',
 ]);
+
+/** voy-search's WebAssembly, served beside onnxruntime-web's files (voy-loader.ts fetches it there). */
+export const VOY_WASM_FILE = 'voy_search_bg.wasm';
 
 /** Folder of onnxruntime-web's `dist/`, resolved through transformers.js's own dependency. */
 export function ortDistDir(): string {
@@ -43,13 +46,20 @@ export interface SelfHostedAssetsOptions {
   folders?: Record<string, string>;
 }
 
-/** Serves `/ort/*` from onnxruntime-web and any extra folders; emits the ORT files on build. */
+/** Serves `/ort/*` from onnxruntime-web (and voy-search) and any extra folders; emits the runtime files on build. */
 export function selfHostedAssets(options: SelfHostedAssetsOptions = {}): Plugin {
   const ortDir = ortDistDir();
+  const voyWasm = require.resolve(`voy-search/${VOY_WASM_FILE}`);
   const mounts: Record<string, string> = { '/ort/': ortDir, ...options.folders };
   const serve: Plugin['configureServer'] = (server) => {
     server.middlewares.use((req, res, next) => {
       const url = (req.url ?? '').split('?')[0];
+      if (url === `/ort/${VOY_WASM_FILE}`) {
+        res.setHeader('Content-Type', 'application/wasm');
+        res.setHeader('Content-Length', String(statSync(voyWasm).size));
+        createReadStream(voyWasm).pipe(res);
+        return;
+      }
       for (const [prefix, folder] of Object.entries(mounts)) {
         if (!url.startsWith(prefix)) continue;
         const root = resolve(folder);
@@ -71,6 +81,7 @@ export function selfHostedAssets(options: SelfHostedAssetsOptions = {}): Plugin 
       for (const name of ORT_RUNTIME_FILES) {
         this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(join(ortDir, name)) });
       }
+      this.emitFile({ type: 'asset', fileName: `ort/${VOY_WASM_FILE}`, source: readFileSync(voyWasm) });
     },
   };
 }

@@ -4,6 +4,7 @@
  * so every stage (embedder, reranker, WASM generator) loads from the same self-hosted places.
  */
 import { env } from '@huggingface/transformers';
+import { setVoyWasmUrl, VOY_WASM_FILE } from '../vector/voy-loader.js';
 
 /** Runtime locations; every field is optional and has a documented default. */
 export interface RuntimeOptions {
@@ -15,7 +16,8 @@ export interface RuntimeOptions {
   /** Whether model ids may be fetched from the hub. Default: `true` unless `modelBaseUrl` is set. */
   allowRemoteModels?: boolean;
   /**
-   * Base URL of onnxruntime-web's `ort-wasm-simd-threaded.asyncify.{mjs,wasm}`.
+   * Base URL of onnxruntime-web's `ort-wasm-simd-threaded.asyncify.{mjs,wasm}` (and of voy-search's
+   * `voy_search_bg.wasm`, fetched only for `vectorIndex: 'voy'`).
    * Default: `/ort/` next to the page, as the project's Vite plugin and build serve them.
    * Never a CDN: a private engine serves its own runtime.
    */
@@ -51,8 +53,8 @@ export function configureRuntime(options: RuntimeOptions = {}): void {
   env.allowRemoteModels = options.allowRemoteModels ?? options.modelBaseUrl === undefined;
   if (options.useBrowserCache !== undefined) env.useBrowserCache = options.useBrowserCache;
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown } } | undefined;
-  if (isBrowserLike() && onnx?.wasm) {
-    const base = new URL(withSlash(options.wasmBaseUrl ?? DEFAULT_WASM_BASE_URL), self.location.href).href;
-    onnx.wasm.wasmPaths = { mjs: `${base}${ORT_BUILD}.mjs`, wasm: `${base}${ORT_BUILD}.wasm` };
-  }
+  if (!isBrowserLike()) return;
+  const base = new URL(withSlash(options.wasmBaseUrl ?? DEFAULT_WASM_BASE_URL), self.location.href).href;
+  setVoyWasmUrl(`${base}${VOY_WASM_FILE}`);
+  if (onnx?.wasm) onnx.wasm.wasmPaths = { mjs: `${base}${ORT_BUILD}.mjs`, wasm: `${base}${ORT_BUILD}.wasm` };
 }

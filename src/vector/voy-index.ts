@@ -72,7 +72,7 @@ export class VoyIndex implements VectorIndex {
   }
 
   get memoryBytes(): number {
-    return this.vectors.size * this.dimension * 4 + (this.module.memoryBytes() ?? 0);
+    return this.vectors.size * this.dimension * 4 + this.module.memoryBytes();
   }
 
   add(ids: readonly string[], vectors: readonly Float32Array[] | Float32Array): void {

@@ -9,6 +9,7 @@ import { isRagError } from '../errors.js';
 import type { AskEvent } from '../generate/ask-types.js';
 import type { ChatMessage } from '../generate/types.js';
 import type { Progress } from '../types.js';
+import type { VectorIndexKind } from '../vector/types.js';
 import { ragBackend } from './search-ask.js';
 import type { BackendStatus, RagChatBackend } from './types.js';
 
@@ -33,6 +34,8 @@ export interface WidgetEngineOptions {
   storage?: 'indexeddb' | 'memory';
   /** The store's name (default: derived from the page's origin and path). */
   name?: string;
+  /** The vector index (default `flat`); `voy` fetches `voy_search_bg.wasm` from `wasmBaseUrl`. */
+  vectorIndex?: VectorIndexKind;
 }
 
 /** What `start()` reports. */
@@ -117,6 +120,7 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
       const onProgress = (progress: Progress) => onStatus(describe(progress, count));
       const engineOptions = {
         worker: false,
+        vectorIndex: options.vectorIndex,
         embedding: options.embedding === false ? false : { model: options.embedding, device: options.device ?? 'auto' },
         runtime: {
           modelBaseUrl: options.modelBaseUrl,
