@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../../test/browser/harness.js';
 import { startStaticServer } from '../../test/browser/pages/widget-server.js';
 import { buildWidget, WIDGET_FILE } from '../build-widget.js';
+import { measureKeywordCode } from './widget-code.js';
 
 const RUNS = 7;
 const CPU_SLOWDOWN = 4;
@@ -36,10 +37,11 @@ function median(values: number[]): number {
  * @example
  * const { widget_gzip_kb, widget_first_paint_ms } = await benchWidget()
  */
-export async function benchWidget(): Promise<{ widget_gzip_kb: number; widget_first_paint_ms: number }> {
+export async function benchWidget(): Promise<{ widget_gzip_kb: number; widget_first_paint_ms: number; widget_keyword_code_gzip_kb: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'inpage-rag-widget-'));
   try {
-    await buildWidget({ outDir, engine: false });
+    await buildWidget({ outDir });
+    const keywordCode = await measureKeywordCode(outDir);
     const bytes = readFileSync(join(outDir, WIDGET_FILE));
     const widgetGzipKb = gzipSync(bytes, { level: 9 }).length / 1024;
     const server = await startStaticServer({ folders: { '/widget/': outDir }, files: { '/page.html': { body: PAGE, type: 'text/html' }, '/favicon.ico': { body: '' } } });
@@ -64,7 +66,11 @@ export async function benchWidget(): Promise<{ widget_gzip_kb: number; widget_fi
       await browser.close();
       await server.close();
     }
-    return { widget_gzip_kb: Number(widgetGzipKb.toFixed(1)), widget_first_paint_ms: Number(median(times).toFixed(1)) };
+    return {
+      widget_gzip_kb: Number(widgetGzipKb.toFixed(1)),
+      widget_first_paint_ms: Number(median(times).toFixed(1)),
+      widget_keyword_code_gzip_kb: keywordCode.gzipKb,
+    };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -10,8 +10,7 @@ import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import type { StorageBreakdown } from '../store/types.js';
-import { type ImportResult, KnowledgeBase } from './knowledge-base.js';
-import { prebuiltKnowledgeBase } from '../prebuilt/engine-branch.js';
+import type { ImportResult, KnowledgeBase } from './knowledge-base.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
@@ -97,7 +96,10 @@ export function createEngineWorkerApi(): EngineWorkerApi {
     async init(options) {
       const resolved = resolveRagOptions({ ...options, worker: false });
       // createRag({ index }): the read-only knowledge base of a prebuilt index (src/prebuilt/).
-      kb = options.index ? prebuiltKnowledgeBase(resolved, options.index) : new KnowledgeBase(resolved);
+      // Each kind is its own chunk: a prebuilt index never loads the parsers and the store.
+      kb = options.index
+        ? (await import('../prebuilt/engine-branch.js')).prebuiltKnowledgeBase(resolved, options.index)
+        : new (await import('./knowledge-base.js')).KnowledgeBase(resolved);
     },
     ready: (options = {}, onProgress) =>
       task(options.taskId, async (signal) => {
