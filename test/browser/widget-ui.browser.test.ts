@@ -157,4 +157,45 @@ describe('<rag-chat> in a browser', () => {
     await page.screenshot({ path: `${SHOTS}widget-${name}.png` });
     await context.close();
   });
+
+  it('paints the launcher before the panel code loads, queues calls made meanwhile, and keeps the button in place when the panel takes over', async () => {
+    const { page, context, requests } = await openLoggedPage(browser);
+    // Hold the panel module back until the test lets it through.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/inpage-rag.panel.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.origin}/page.html`);
+    const launcher = page.locator('rag-chat .launcher');
+    await launcher.waitFor();
+    const before = await launcher.boundingBox();
+    await expect(launcher.getAttribute('aria-label')).resolves.toBe('Ask the handbook (Ctrl+K)');
+    await expect(page.evaluate(() => customElements.get('rag-chat') === undefined)).resolves.toBe(true);
+    await page.screenshot({ path: `${SHOTS}widget-launcher-only.png` });
+
+    // A backend set and a question asked before the panel exists: both wait for it.
+    await scriptBackend(page, 'Bees make **honey** from flower nectar [1].');
+    await page.evaluate(() => {
+      const api = (window as unknown as { InpageRag: { ask(q: string): Promise<{ text: string } | undefined> } }).InpageRag;
+      (window as unknown as { pending: Promise<string | undefined> }).pending = api.ask('How do bees make honey?').then((answer) => answer?.text);
+    });
+    await page.keyboard.press('Control+k');
+    await expect(page.evaluate(() => customElements.get('rag-chat') === undefined)).resolves.toBe(true);
+    expect(requests.filter((url) => url.includes('/widget/')).map((url) => new URL(url).pathname)).toEqual(['/widget/inpage-rag.widget.js', '/widget/inpage-rag.panel.js']);
+
+    release();
+    const text = await page.evaluate(() => (window as unknown as { pending: Promise<string | undefined> }).pending);
+    expect(text).toBe('Bees make **honey** from flower nectar [1].');
+    await page.locator('rag-chat .actions').waitFor();
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector('rag-chat')!.shadowRoot!;
+      return { open: !root.querySelector<HTMLElement>('.panel')!.hidden, launchers: root.querySelectorAll('.launcher').length, styles: root.querySelectorAll('style').length };
+    });
+    expect(shown).toEqual({ open: true, launchers: 1, styles: 1 });
+    expect(await launcher.boundingBox()).toEqual(before);
+    await page.screenshot({ path: `${SHOTS}widget-launcher-opened.png` });
+    await context.close();
+  });
 });
