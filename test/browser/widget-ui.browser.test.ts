@@ -42,7 +42,12 @@ describe('<rag-chat> in a browser', () => {
     const page = (lang: string, title: string) => widgetPage({ src: '/widget/inpage-rag.widget.js', lang, data: { docs: '/docs/none.md', title, examples: EXAMPLES } });
     server = await startStaticServer({
       folders: { '/widget/': OUT_DIR },
-      files: { '/page.html': page('en', 'Ask the handbook'), '/zh.html': page('zh-Hans', '手册问答'), '/favicon.ico': { body: '' } },
+      files: {
+        '/page.html': page('en', 'Ask the handbook'),
+        '/zh.html': page('zh-Hans', '手册问答'),
+        '/inline.html': widgetPage({ src: '/widget/inpage-rag.widget.js', data: { docs: '/docs/none.md', title: 'Ask inline', mode: 'inline' } }),
+        '/favicon.ico': { body: '' },
+      },
     });
     browser = await launchBrowser();
   }, 120_000);
@@ -88,6 +93,8 @@ describe('<rag-chat> in a browser', () => {
       return { inPanel: Boolean(element?.closest('.panel')), tag: element?.tagName ?? null, text: element?.textContent ?? '', open: !root.querySelector<HTMLElement>('.panel')!.hidden };
     });
     await page.keyboard.press('Control+k');
+    // The panel's code may still be loading: it opens when it has.
+    await page.locator('rag-chat .panel textarea:focus').waitFor();
     await expect(active()).resolves.toMatchObject({ open: true, inPanel: true, tag: 'TEXTAREA' });
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
@@ -196,6 +203,19 @@ describe('<rag-chat> in a browser', () => {
     expect(shown).toEqual({ open: true, launchers: 1, styles: 1 });
     expect(await launcher.boundingBox()).toEqual(before);
     await page.screenshot({ path: `${SHOTS}widget-launcher-opened.png` });
+    await context.close();
+  });
+
+  it('loads the panel at once in inline mode, with no launcher painted', async () => {
+    const { page, context } = await openLoggedPage(browser);
+    await page.goto(`${server.origin}/inline.html`);
+    await page.locator('rag-chat .panel textarea').waitFor();
+    const state = await page.evaluate(() => {
+      const root = document.querySelector('rag-chat')!.shadowRoot!;
+      const launcher = root.querySelector<HTMLElement>('.launcher');
+      return { defined: customElements.get('rag-chat') !== undefined, heading: root.querySelector('h2')?.textContent, launcherShown: launcher ? launcher.getBoundingClientRect().width > 0 : false };
+    });
+    expect(state).toEqual({ defined: true, heading: 'Ask inline', launcherShown: false });
     await context.close();
   });
 });
