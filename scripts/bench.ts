@@ -13,7 +13,8 @@
  * - `lexical`: the BM25 index (`scripts/bench/lexical.ts`).
  * - `search_ms_10k`: search in headless Chromium over 10,000 chunks, and `ask` timings on the same
  *   engine (`scripts/bench/search.ts`).
- * - `widget`: `widget_gzip_kb` and `widget_first_paint_ms` (`scripts/bench/widget.ts`).
+ * - `widget`: `widget_gzip_kb`, `widget_launcher_gzip_kb`, `widget_first_paint_ms`, `widget_keyword_code_gzip_kb`
+ *   and the click-to-ready times (`scripts/bench/widget.ts`).
  * - `store`: `store_open_ms_10k` and `store_bytes_per_chunk`, a 10,000-chunk IndexedDB store in
  *   headless Chromium (`scripts/bench/store.ts`).
  * - `prebuilt`: a 1,000-page site's prebuilt index: bytes per query, recall, build and rebuild (`scripts/bench/prebuilt.ts`).

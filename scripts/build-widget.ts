@@ -3,14 +3,18 @@
  *
  *   npm run build:widget [-- --out <folder>]
  *
- * - `inpage-rag.widget.js`: one IIFE with the `<rag-chat>` UI and the small client (what a page loads);
- * - `inpage-rag.worker.js` + `widget-chunks/`: the engine worker, loaded only when the panel opens;
+ * - `inpage-rag.widget.js`: the launcher, one small IIFE (what a page loads: the button, the
+ *   shortcut, `data-*` parsing, `window.InpageRag`);
+ * - `inpage-rag.panel.js` + `widget-chunks/`: the `<rag-chat>` panel and the worker client, an ES
+ *   module the launcher imports on first open or when the page is idle;
+ * - `inpage-rag.worker.js` + `widget-chunks/`: the engine worker, started when the panel first opens;
  * - `ort/`: onnxruntime-web's runtime files, served next to them (never from a CDN).
  *
  * Serve the folder as it is and point a `<script>` at `inpage-rag.widget.js`.
  */
 import { fileURLToPath } from 'node:url';
 import { build, type InlineConfig } from 'vite';
+import { PANEL_FILE } from '../src/widget/script-tag.js';
 import { selfHostedAssets } from './vite/self-hosted-assets.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +30,7 @@ export interface BuildWidgetOptions {
 
 /** The script-tag file's name. */
 export const WIDGET_FILE = 'inpage-rag.widget.js';
+export { PANEL_FILE } from '../src/widget/script-tag.js';
 
 /**
  * Builds the widget files into `outDir`.
@@ -47,6 +52,28 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<{ o
       minify: true,
       copyPublicDir: false,
       lib: { entry: `${ROOT}src/widget/script-tag.ts`, formats: ['iife'], name: 'InpageRagWidget', fileName: () => WIDGET_FILE },
+    },
+  });
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      copyPublicDir: false,
+      modulePreload: false,
+      rollupOptions: {
+        input: { panel: `${ROOT}src/widget/panel.ts` },
+        preserveEntrySignatures: 'strict',
+        output: {
+          format: 'es',
+          entryFileNames: PANEL_FILE,
+          chunkFileNames: 'widget-chunks/panel-[name]-[hash].js',
+        },
+      },
     },
   });
   if (options.engine === false) return { outDir };

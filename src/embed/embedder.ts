@@ -2,12 +2,13 @@
  * Text embeddings with transformers.js feature extraction: CLS pooling, unit length, BGE's query
  * instruction for queries, batched, cancellable, with typed progress for downloads and embedding.
  */
-import { type FeatureExtractionPipeline, pipeline, type ProgressInfo } from '@huggingface/transformers';
+import type { FeatureExtractionPipeline, ProgressInfo } from '@huggingface/transformers';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { Progress, TaskOptions } from '../types.js';
 import type { TokenizerConfigJson, TokenizerJson } from '../tokenize/token-counter.js';
 import { chooseDeviceAndDtype, detectCapabilities, type ModelDevice, type ModelDtype } from './device.js';
 import { findEmbeddingPreset } from './presets.js';
+import { loadTransformers } from './runtime.js';
 
 /** Options of {@link createEmbedder}; every field has a default. */
 export interface EmbedderOptions {
@@ -75,14 +76,18 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Emb
 
   let extractor: FeatureExtractionPipeline;
   try {
-    extractor = (await pipeline('feature-extraction', modelId, {
-      device,
-      dtype,
-      progress_callback: (info: ProgressInfo) => {
-        const progress = toDownloadProgress(info);
-        if (progress) settings.onProgress?.(progress);
-      },
-    })) as FeatureExtractionPipeline;
+    const { AutoModel, AutoTokenizer, FeatureExtractionPipeline } = await loadTransformers();
+    const progress_callback = (info: ProgressInfo) => {
+      const progress = toDownloadProgress(info);
+      if (progress) settings.onProgress?.(progress);
+    };
+    // Loaded directly rather than through `pipeline()`, which first probes every file of the model
+    // with a Range request to size its progress bar.
+    const [tokenizer, model] = await Promise.all([
+      AutoTokenizer.from_pretrained(modelId, { progress_callback }),
+      AutoModel.from_pretrained(modelId, { device, dtype, progress_callback }),
+    ]);
+    extractor = new FeatureExtractionPipeline({ task: 'feature-extraction', model, tokenizer });
   } catch (error) {
     throw toRagError(
       error,

@@ -10,8 +10,7 @@ import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import type { StorageBreakdown } from '../store/types.js';
-import { type ImportResult, KnowledgeBase } from './knowledge-base.js';
-import { prebuiltKnowledgeBase } from '../prebuilt/engine-branch.js';
+import type { ImportResult, KnowledgeBase } from './knowledge-base.js';
 import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
@@ -76,11 +75,13 @@ export interface EngineWorkerApi {
  */
 export function createEngineWorkerApi(): EngineWorkerApi {
   let kb: KnowledgeBase | undefined;
+  /** The knowledge base init() is loading: calls that arrive meanwhile wait for it. */
+  let opening: Promise<KnowledgeBase> | undefined;
   const controllers = new Map<string, AbortController>();
 
-  function base(): KnowledgeBase {
-    if (!kb) throw new RagError('INVALID_ARGUMENT', 'The engine worker was used before init(); createRag() does this for you.');
-    return kb;
+  async function base(): Promise<KnowledgeBase> {
+    if (!opening) throw new RagError('INVALID_ARGUMENT', 'The engine worker was used before init(); createRag() does this for you.');
+    return opening;
   }
 
   async function task<T>(taskId: string | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -95,50 +96,56 @@ export function createEngineWorkerApi(): EngineWorkerApi {
 
   return {
     async init(options) {
-      const resolved = resolveRagOptions({ ...options, worker: false });
       // createRag({ index }): the read-only knowledge base of a prebuilt index (src/prebuilt/).
-      kb = options.index ? prebuiltKnowledgeBase(resolved, options.index) : new KnowledgeBase(resolved);
+      // Each kind is its own chunk: a prebuilt index never loads the parsers and the store.
+      opening = (async () => {
+        const resolved = resolveRagOptions({ ...options, worker: false });
+        const { index } = options;
+        if (index) return (await import('../prebuilt/engine-branch.js')).prebuiltKnowledgeBase(resolved, index);
+        return new (await import('./knowledge-base.js')).KnowledgeBase(resolved);
+      })();
+      kb = await opening;
     },
     ready: (options = {}, onProgress) =>
       task(options.taskId, async (signal) => {
-        await base().ready({ signal, onProgress });
-        return base().status();
+        await (await base()).ready({ signal, onProgress });
+        return (await base()).status();
       }),
     add: (inputs, options = {}, onProgress) =>
       task(options.taskId, async (signal) => {
-        const result = await base().add(inputs, { signal, onProgress });
+        const result = await (await base()).add(inputs, { signal, onProgress });
         return { ...result, failures: result.failures.map((failure) => ({ ...failure, error: ragErrorToData(failure.error) })) };
       }),
-    remove: async (docId) => base().remove(docId),
-    documents: async () => base().documents(),
+    remove: async (docId) => (await base()).remove(docId),
+    documents: async () => (await base()).documents(),
     search: (query, options = {}) => {
       const { taskId, ...settings } = options;
-      return task(taskId, (signal) => base().search(query, { ...settings, signal }));
+      return task(taskId, async (signal) => (await base()).search(query, { ...settings, signal }));
     },
     searchDetailed: (query, options = {}) => {
       const { taskId, ...settings } = options;
-      return task(taskId, (signal) => base().searchDetailed(query, { ...settings, signal }));
+      return task(taskId, async (signal) => (await base()).searchDetailed(query, { ...settings, signal }));
     },
     ask: (question, options, onEvent, onProgress) => {
       const { taskId, ...askOptions } = options;
       return task(taskId, async (signal) => {
         // Awaiting each delivery keeps events ahead of the call's own reply (they travel on another
         // port) and lets a slow page hold generation back.
-        for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
+        for await (const event of (await base()).ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
       });
     },
-    chunk: (chunkId) => base().loadChunk(chunkId),
-    documentText: (docId) => base().loadDocumentText(docId),
-    status: async () => base().status(),
+    chunk: async (chunkId) => (await base()).loadChunk(chunkId),
+    documentText: async (docId) => (await base()).loadDocumentText(docId),
+    status: async () => (await base()).status(),
     exportFile: async () => {
-      const bytes = await base().exportFile();
+      const bytes = await (await base()).exportFile();
       return Comlink.transfer(bytes, [bytes.buffer]);
     },
     importFile: (bytes, options = {}, onProgress) => {
       const { taskId, replace } = options;
-      return task(taskId, (signal) => base().importFile(bytes, { replace, signal, onProgress }));
+      return task(taskId, async (signal) => (await base()).importFile(bytes, { replace, signal, onProgress }));
     },
-    storageBreakdown: async () => base().storageBreakdown(),
+    storageBreakdown: async () => (await base()).storageBreakdown(),
     close: async () => kb?.close(),
     async cancel(taskId) {
       controllers.get(taskId)?.abort(new RagError('ABORTED', 'The operation was cancelled.'));

@@ -3,17 +3,10 @@
  * template of the model's tokenizer formats the messages; a `TextStreamer` callback feeds an async
  * queue, so callers iterate text deltas; a fired signal interrupts generation between tokens.
  */
-import {
-  AutoModelForCausalLM,
-  AutoTokenizer,
-  InterruptableStoppingCriteria,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  type ProgressInfo,
-  TextStreamer,
-} from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer, ProgressInfo } from '@huggingface/transformers';
 import { chooseDeviceAndDtype, detectCapabilities, type ModelDevice, type ModelDtype } from '../embed/device.js';
 import { toDownloadProgress } from '../embed/embedder.js';
+import { loadTransformers } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { TaskOptions } from '../types.js';
 import { DEFAULT_TRANSFORMERS_LLM_PRESET, findTransformersLlmPreset } from './llm-presets.js';
@@ -129,6 +122,7 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
       if (progress) task.onProgress?.(progress);
     };
     try {
+      const { AutoModelForCausalLM, AutoTokenizer } = await loadTransformers();
       const [tokenizer, model] = await Promise.all([
         AutoTokenizer.from_pretrained(modelId, { progress_callback }),
         AutoModelForCausalLM.from_pretrained(modelId, { device, dtype, progress_callback }),
@@ -148,6 +142,7 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
   async function* generate(messages: ChatMessage[], maxNewTokens: number, temperature: number, signal?: AbortSignal): AsyncGenerator<string> {
     const { tokenizer, model } = await generator.load({ signal }).then(() => loaded as Loaded);
     if (signal?.aborted) throw abortedError(signal);
+    const { InterruptableStoppingCriteria, TextStreamer } = await loadTransformers();
     const queue = createTextQueue();
     const stopping = new InterruptableStoppingCriteria();
     const onAbort = () => {

@@ -4,16 +4,10 @@
  * sigmoid of the model's raw logit (the `text-classification` pipeline would apply a softmax over
  * the single label, which is always 1).
  */
-import {
-  AutoModelForSequenceClassification,
-  AutoTokenizer,
-  type PreTrainedModel,
-  type PreTrainedTokenizer,
-  type ProgressInfo,
-  type Tensor,
-} from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer, ProgressInfo, Tensor } from '@huggingface/transformers';
 import { chooseDeviceAndDtype, detectCapabilities, type ModelDevice, type ModelDtype } from '../embed/device.js';
 import { toDownloadProgress } from '../embed/embedder.js';
+import { loadTransformers } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { Progress } from '../types.js';
 import { findRerankerPreset } from './presets.js';
@@ -126,6 +120,7 @@ export async function createReranker(options: RerankerOptions = {}): Promise<Rer
   let tokenizer: PreTrainedTokenizer;
   let model: PreTrainedModel;
   try {
+    const { AutoModelForSequenceClassification, AutoTokenizer } = await loadTransformers();
     tokenizer = await AutoTokenizer.from_pretrained(modelId, { progress_callback });
     throwIfAborted(settings.signal);
     model = await AutoModelForSequenceClassification.from_pretrained(modelId, { device, dtype, progress_callback });

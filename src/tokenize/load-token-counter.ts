@@ -2,6 +2,7 @@
  * Choosing a token counter for a tokenizer: the fast exact WordPiece counter where it applies,
  * otherwise the transformers.js tokenizer itself.
  */
+import { loadTransformers } from '../embed/runtime.js';
 import { RagError, toRagError } from '../errors.js';
 import type { TokenCounter, TokenCounterOptions, TokenizerConfigJson, TokenizerJson } from './token-counter.js';
 import { createTransformersTokenCounter, type EncodingTokenizer } from './transformers-counter.js';
@@ -45,7 +46,7 @@ export async function loadTokenCounter(options: LoadTokenCounterOptions): Promis
   }
   let tokenizer: EncodingTokenizer;
   try {
-    const { PreTrainedTokenizer } = await import('@huggingface/transformers');
+    const { PreTrainedTokenizer } = await loadTransformers();
     tokenizer = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig ?? {}) as unknown as EncodingTokenizer;
   } catch (error) {
     throw toRagError(error, 'MODEL_LOAD_FAILED', `inpage-rag: could not load tokenizer ${rest.id ?? ''} with transformers.js`);

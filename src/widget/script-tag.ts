@@ -1,6 +1,9 @@
 /**
- * The script-tag entry (built as the IIFE `inpage-rag.widget.js`): mounts `<rag-chat>` from the
- * `data-*` attributes of its own `<script>` tag and offers `window.InpageRag`.
+ * The script-tag entry (built as the IIFE `inpage-rag.widget.js`): a launcher of a few KB that reads
+ * the `data-*` attributes of its own `<script>` tag, paints the `<rag-chat>` button at once, listens
+ * for the shortcut and offers `window.InpageRag`. The panel's code (`inpage-rag.panel.js`) loads on
+ * first open, on a first call of the API, or when the page is idle; calls made before it has loaded
+ * wait for it.
  *
  * ```html
  * <script src="/widget/inpage-rag.widget.js" data-docs="/guide.html /faq.md" data-lang="en"
@@ -8,10 +11,14 @@
  * ```
  */
 import type { Answer } from '../generate/ask-types.js';
-import { startWidgetEngine } from './client.js';
-import { defineRagChat } from './define.js';
+import { listenForShortcut } from './keyboard.js';
+import { paintLauncher, whenIdle } from './launcher.js';
+import type { mountPanel } from './panel.js';
 import type { RagChatElement } from './rag-chat.js';
 import type { RagChatEventMap, RagChatEventName } from './types.js';
+
+/** The panel module's file name, next to the script-tag file. */
+export const PANEL_FILE = 'inpage-rag.panel.js';
 
 /** The embedding preset of a `data-lang` value. */
 const LANGUAGE_MODELS: Record<string, string> = { en: 'bge-small-en', zh: 'bge-small-zh', multi: 'bge-m3', multilingual: 'bge-m3' };
@@ -80,47 +87,64 @@ export function readScriptConfig(script: HTMLScriptElement | null): ScriptTagCon
 }
 
 /**
- * Mounts the widget for a configuration and returns the `window.InpageRag` object.
+ * Mounts the widget for a configuration and returns the `window.InpageRag` object: the launcher now,
+ * the panel when first needed.
  *
  * @example
  * mountWidget(readScriptConfig(document.currentScript as HTMLScriptElement))
  */
 export function mountWidget(config: ScriptTagConfig): InpageRagGlobal {
-  defineRagChat();
-  const element = document.createElement('rag-chat');
+  const element = document.createElement('rag-chat') as RagChatElement;
   const attributes: Record<string, string | undefined> = {
     lang: config.lang, heading: config.title, position: config.position, examples: config.examples, theme: config.theme, mode: config.mode,
   };
   for (const [name, value] of Object.entries(attributes)) if (value) element.setAttribute(name, value);
-  element.connect((report) =>
-    startWidgetEngine(
-      config.base,
-      {
-        docs: config.docs,
-        index: config.index,
-        storage: config.storage,
-        embedding: config.embedding,
-        device: config.device,
-        modelBaseUrl: config.models,
-        wasmBaseUrl: new URL('ort/', config.base).href,
+
+  let panel: Promise<RagChatElement> | undefined;
+  let stopShortcut: (() => void) | undefined;
+  const loadPanel = (): Promise<RagChatElement> => {
+    panel ??= (import(/* @vite-ignore */ new URL(PANEL_FILE, config.base).href) as Promise<{ mountPanel: typeof mountPanel }>).then(
+      (module) => {
+        // The element's own shortcut takes over once it is upgraded.
+        stopShortcut?.();
+        return module.mountPanel(element, config);
       },
-      report,
-    ),
-  );
-  const attach = () => document.body.append(element);
+      (error: unknown) => {
+        panel = undefined;
+        throw error;
+      },
+    );
+    return panel;
+  };
+  const open = () => void loadPanel().then((chat) => chat.open(), reportLoadFailure);
+
+  const inline = config.mode === 'inline';
+  if (!inline) {
+    paintLauncher(element, open);
+    stopShortcut = listenForShortcut(open);
+  }
+  const attach = () => {
+    document.body.append(element);
+    if (inline) void loadPanel().catch(reportLoadFailure);
+    else whenIdle(() => void loadPanel().catch(() => undefined));
+  };
   if (document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
   return {
     element,
-    open: () => element.open(),
-    close: () => element.close(),
-    ask: (question) => element.ask(question),
+    open,
+    close: () => void panel?.then((chat) => chat.close(), () => undefined),
+    ask: (question) => loadPanel().then((chat) => chat.ask(question)),
     on(name, handler) {
       const listener = handler as (event: Event) => void;
       element.addEventListener(name, listener);
       return () => element.removeEventListener(name, listener);
     },
   };
+}
+
+function reportLoadFailure(error: unknown): void {
+  console.error(`inpage-rag: the widget's panel could not load (check data-base and that ${PANEL_FILE} is served next to the script):`, error);
 }
 
 const currentScript = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;

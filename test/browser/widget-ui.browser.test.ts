@@ -42,7 +42,12 @@ describe('<rag-chat> in a browser', () => {
     const page = (lang: string, title: string) => widgetPage({ src: '/widget/inpage-rag.widget.js', lang, data: { docs: '/docs/none.md', title, examples: EXAMPLES } });
     server = await startStaticServer({
       folders: { '/widget/': OUT_DIR },
-      files: { '/page.html': page('en', 'Ask the handbook'), '/zh.html': page('zh-Hans', '手册问答'), '/favicon.ico': { body: '' } },
+      files: {
+        '/page.html': page('en', 'Ask the handbook'),
+        '/zh.html': page('zh-Hans', '手册问答'),
+        '/inline.html': widgetPage({ src: '/widget/inpage-rag.widget.js', data: { docs: '/docs/none.md', title: 'Ask inline', mode: 'inline' } }),
+        '/favicon.ico': { body: '' },
+      },
     });
     browser = await launchBrowser();
   }, 120_000);
@@ -88,6 +93,8 @@ describe('<rag-chat> in a browser', () => {
       return { inPanel: Boolean(element?.closest('.panel')), tag: element?.tagName ?? null, text: element?.textContent ?? '', open: !root.querySelector<HTMLElement>('.panel')!.hidden };
     });
     await page.keyboard.press('Control+k');
+    // The panel's code may still be loading: it opens when it has.
+    await page.locator('rag-chat .panel textarea:focus').waitFor();
     await expect(active()).resolves.toMatchObject({ open: true, inPanel: true, tag: 'TEXTAREA' });
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
@@ -155,6 +162,60 @@ describe('<rag-chat> in a browser', () => {
     const box = await page.locator('rag-chat .panel').boundingBox();
     if (name === 'narrow') expect(box?.width).toBe(width);
     await page.screenshot({ path: `${SHOTS}widget-${name}.png` });
+    await context.close();
+  });
+
+  it('paints the launcher before the panel code loads, queues calls made meanwhile, and keeps the button in place when the panel takes over', async () => {
+    const { page, context, requests } = await openLoggedPage(browser);
+    // Hold the panel module back until the test lets it through.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/inpage-rag.panel.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.origin}/page.html`);
+    const launcher = page.locator('rag-chat .launcher');
+    await launcher.waitFor();
+    const before = await launcher.boundingBox();
+    await expect(launcher.getAttribute('aria-label')).resolves.toBe('Ask the handbook (Ctrl+K)');
+    await expect(page.evaluate(() => customElements.get('rag-chat') === undefined)).resolves.toBe(true);
+    await page.screenshot({ path: `${SHOTS}widget-launcher-only.png` });
+
+    // A backend set and a question asked before the panel exists: both wait for it.
+    await scriptBackend(page, 'Bees make **honey** from flower nectar [1].');
+    await page.evaluate(() => {
+      const api = (window as unknown as { InpageRag: { ask(q: string): Promise<{ text: string } | undefined> } }).InpageRag;
+      (window as unknown as { pending: Promise<string | undefined> }).pending = api.ask('How do bees make honey?').then((answer) => answer?.text);
+    });
+    await page.keyboard.press('Control+k');
+    await expect(page.evaluate(() => customElements.get('rag-chat') === undefined)).resolves.toBe(true);
+    expect(requests.filter((url) => url.includes('/widget/')).map((url) => new URL(url).pathname)).toEqual(['/widget/inpage-rag.widget.js', '/widget/inpage-rag.panel.js']);
+
+    release();
+    const text = await page.evaluate(() => (window as unknown as { pending: Promise<string | undefined> }).pending);
+    expect(text).toBe('Bees make **honey** from flower nectar [1].');
+    await page.locator('rag-chat .actions').waitFor();
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector('rag-chat')!.shadowRoot!;
+      return { open: !root.querySelector<HTMLElement>('.panel')!.hidden, launchers: root.querySelectorAll('.launcher').length, styles: root.querySelectorAll('style').length };
+    });
+    expect(shown).toEqual({ open: true, launchers: 1, styles: 1 });
+    expect(await launcher.boundingBox()).toEqual(before);
+    await page.screenshot({ path: `${SHOTS}widget-launcher-opened.png` });
+    await context.close();
+  });
+
+  it('loads the panel at once in inline mode, with no launcher painted', async () => {
+    const { page, context } = await openLoggedPage(browser);
+    await page.goto(`${server.origin}/inline.html`);
+    await page.locator('rag-chat .panel textarea').waitFor();
+    const state = await page.evaluate(() => {
+      const root = document.querySelector('rag-chat')!.shadowRoot!;
+      const launcher = root.querySelector<HTMLElement>('.launcher');
+      return { defined: customElements.get('rag-chat') !== undefined, heading: root.querySelector('h2')?.textContent, launcherShown: launcher ? launcher.getBoundingClientRect().width > 0 : false };
+    });
+    expect(state).toEqual({ defined: true, heading: 'Ask inline', launcherShown: false });
     await context.close();
   });
 });
