@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../../test/browser/harness.js';
 import { startStaticServer } from '../../test/browser/pages/widget-server.js';
 import { buildWidget, WIDGET_FILE } from '../build-widget.js';
+import { sectionLog } from '../lib/bench-fill.js';
 
 const RUNS = 7;
 const CPU_SLOWDOWN = 4;
@@ -37,6 +38,8 @@ function median(values: number[]): number {
  * const { widget_gzip_kb, widget_first_paint_ms } = await benchWidget()
  */
 export async function benchWidget(): Promise<{ widget_gzip_kb: number; widget_first_paint_ms: number }> {
+  const log = sectionLog('widget');
+  log('building the script-tag file');
   const outDir = mkdtempSync(join(tmpdir(), 'inpage-rag-widget-'));
   try {
     await buildWidget({ outDir, engine: false });
@@ -58,6 +61,7 @@ export async function benchWidget(): Promise<{ widget_gzip_kb: number; widget_fi
           return (window as unknown as { __visibleAt: number }).__visibleAt - (entry?.startTime ?? 0);
         }, WIDGET_FILE);
         if (run > 0) times.push(elapsed);
+        log(`page load ${run} of ${RUNS}${run === 0 ? ' (warm-up)' : ''}: button visible after ${elapsed.toFixed(0)} ms`);
         await context.close();
       }
     } finally {
