@@ -5,8 +5,9 @@
  *
  * Runs the sections below in order and merges what each returns into one object with
  * `schema: 1`. With `--json` the last line of standard output is that object; logs go to standard
- * error. A section that fails is logged and its keys are left out; the exit code is then 1.
- * Sections:
+ * error, each section's progress among them (`[bench <section> +Ns] …`). A section that fails is
+ * logged and its keys are left out; the exit code is then 1. `section_s` gives each section's wall
+ * time in seconds and `bench_s` the whole run's. Sections:
  *
  * - `chunk_mb_per_s`: parse + chunk throughput over the evaluation corpus (`scripts/lib/bench-chunk.ts`).
  * - `vector`: flat and voy vector indexes (`scripts/bench/vector.ts`).
@@ -83,16 +84,23 @@ async function main(): Promise<number> {
     ...(args.values.tokenizers === undefined ? {} : { tokenizersDir: args.values.tokenizers }),
   };
   const result: Record<string, unknown> = { schema: SCHEMA };
+  const sectionSeconds: Record<string, number> = {};
+  const benchStarted = performance.now();
   let failed = false;
-  for (const name of names) {
-    log(`bench: ${name} …`);
+  for (const [at, name] of names.entries()) {
+    log(`bench: ${name} (section ${at + 1} of ${names.length}) …`);
+    const started = performance.now();
     try {
       Object.assign(result, await SECTIONS[name](options));
     } catch (error) {
       failed = true;
       log(`bench: section ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
+    sectionSeconds[name] = Number(((performance.now() - started) / 1000).toFixed(1));
+    log(`bench: ${name} done in ${sectionSeconds[name]} s`);
   }
+  result.section_s = sectionSeconds;
+  result.bench_s = Number(((performance.now() - benchStarted) / 1000).toFixed(1));
   process.stdout.write(args.flags.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
   return failed ? 1 : 0;
 }

@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import MiniSearch from 'minisearch';
 import { LexicalIndex, type LexicalIndexOptions } from '../../src/lexical/lexical-index.js';
 import { createTokenizer, type Tokenizer } from '../../src/lexical/tokenizer.js';
+import { sectionLog } from '../lib/bench-fill.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const EVAL_DIR = process.env.INPAGE_RAG_EVAL_DATA ?? resolve(ROOT, '../shared/eval');
@@ -278,7 +279,9 @@ function benchScale(chunks: BenchChunk[], questions: Question[], n: number) {
  * const { build_ms, query_ms } = await benchLexical()
  */
 export async function benchLexical(): Promise<Record<string, unknown>> {
+  const log = sectionLog('lexical');
   const { chunks, questions, unanswerable } = loadEvalChunks();
+  log(`${chunks.length} chunks, ${questions.length} questions: tokenize, build, query`);
   const textChars = chunks.reduce((sum, chunk) => sum + chunk.text.length + chunk.context.length, 0);
   const tokenize = createTokenizer();
   const tokenize_ms = timeMedian(3, () => {
@@ -290,11 +293,18 @@ export async function benchLexical(): Promise<Record<string, unknown>> {
   });
   const search: Search = (query, k) => index.search(query, { k }).map((hit) => hit.id);
   const query_ms = median(questions.map((q) => timeMedian(5, () => search(q.question, 10))));
+  log(`built in ${build_ms.toFixed(1)} ms, query ${query_ms.toFixed(3)} ms; serialise and load`);
   const bytes = index.serialize();
   const serialize_ms = timeMedian(5, () => index.serialize());
   const load_ms = timeMedian(5, () => LexicalIndex.deserialize(bytes));
   const loaded = LexicalIndex.deserialize(bytes);
   const loaded_query_ms = median(questions.map((q) => timeMedian(5, () => loaded.search(q.question, { k: 10 }))));
+  log('quality, refusal signals and minisearch');
+  const quality = measureHits(search, chunks, questions);
+  const refusal_signals = refusalSignals(index, questions, unanswerable);
+  const minisearch = benchMiniSearch(chunks, questions, search);
+  log('10,000-chunk load test');
+  const n10000 = benchScale(chunks, questions, 10_000);
   return {
     chunks: chunks.length,
     text_chars: textChars,
@@ -306,10 +316,10 @@ export async function benchLexical(): Promise<Record<string, unknown>> {
     serialized_bytes_per_char: round(bytes.length / textChars),
     serialize_ms: round(serialize_ms, 1),
     load_ms: round(load_ms, 2),
-    quality: measureHits(search, chunks, questions),
-    refusal_signals: refusalSignals(index, questions, unanswerable),
-    minisearch: benchMiniSearch(chunks, questions, search),
-    n10000: benchScale(chunks, questions, 10_000),
+    quality,
+    refusal_signals,
+    minisearch,
+    n10000,
   };
 }
 

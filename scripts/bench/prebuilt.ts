@@ -24,7 +24,7 @@ import { buildSite } from '../../src/prebuilt/site.js';
 import type { TokenizerConfigJson, TokenizerJson } from '../../src/tokenize/token-counter.js';
 import { hash64 } from '../../src/util/hash.js';
 import { generateSite, writeSite } from '../../test/site-generator.js';
-import { log } from '../lib/args.js';
+import { sectionLog } from '../lib/bench-fill.js';
 
 const PAGES = 1000;
 const DIMENSION = 384;
@@ -113,29 +113,33 @@ const kbByKind = (bytes: Record<string, number>) => Object.fromEntries(Object.en
 
 /** The `prebuilt` keys. */
 export async function benchPrebuilt(): Promise<Record<string, unknown>> {
+  const log = sectionLog('prebuilt');
+  log(`generating a ${PAGES}-page site`);
   const folder = await mkdtemp(join(tmpdir(), 'inpage-rag-bench-prebuilt-'));
   try {
     const pages = generateSite(PAGES, { pageChars: 5000 });
     const site = join(folder, 'site');
     await writeSite(site, pages);
 
+    log('building with the tiny embedder');
     const tiny = { model: 'tiny-bge', dtype: 'q8' as const, modelBaseUrl: `${MODELS}/`, cacheDir: join(folder, 'cache') };
     let started = performance.now();
     const built = await buildSite({ input: site, out: join(folder, 'tiny-index'), ...tiny });
     const buildPagesPerS = built.pages / ((performance.now() - started) / 1000);
-    log(`bench: prebuilt tiny build ${built.pages} pages, ${built.chunks} chunks, ${(built.bytes / 1024).toFixed(0)} KB`);
+    log(`tiny build ${built.pages} pages, ${built.chunks} chunks, ${(built.bytes / 1024).toFixed(0)} KB`);
     const edited = pages[500];
     await writeFile(join(site, edited.path), edited.html.replace('<main>', '<main><p>An edited paragraph about lanterns.</p>'));
     started = performance.now();
     const rebuilt = await buildSite({ input: site, out: join(folder, 'tiny-index'), ...tiny });
     const rebuildS = (performance.now() - started) / 1000;
-    log(`bench: prebuilt rebuild parsed ${rebuilt.parsed} pages, embedded ${rebuilt.embedded} chunks, wrote ${rebuilt.written} files in ${rebuildS.toFixed(2)} s`);
+    log(`rebuild parsed ${rebuilt.parsed} pages, embedded ${rebuilt.embedded} chunks, wrote ${rebuilt.written} files in ${rebuildS.toFixed(2)} s`);
 
     const embedder = syntheticEmbedder();
+    log('building the 384-d index (synthetic embedder)');
     const out = join(folder, 'index-384');
     const big = await buildSite({ input: site, out, embedder, cacheDir: false });
     const entry = big.manifest.indexes[0];
-    log(`bench: prebuilt 384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, rescoring ${entry.rescore}, vectors ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
+    log(`384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, rescoring ${entry.rescore}, vectors ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
     const base = 'http://bench.test/index/';
     const served = folderFetch(out, base);
     const counting = countingFetch(served.fetch);
@@ -151,7 +155,7 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
     const firstQueryKb = atOpen + (await askOnce(pages[3].question));
     const firstByKind = kbByKind(counting.counts.bytes);
     const firstFiles = { ...counting.counts.files };
-    log(`bench: prebuilt first query ${firstQueryKb.toFixed(1)} KB: ${Object.entries(firstByKind).map(([kind, kb]) => `${kind} ${kb} KB in ${firstFiles[kind]} files`).join(', ')}`);
+    log(`first query ${firstQueryKb.toFixed(1)} KB: ${Object.entries(firstByKind).map(([kind, kb]) => `${kind} ${kb} KB in ${firstFiles[kind]} files`).join(', ')}`);
     const next: number[] = [];
     const nextByKind: Record<string, number[]> = {};
     for (let i = 0; i < 20; i++) {
@@ -160,12 +164,13 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
       for (const [kind, value] of Object.entries(counting.counts.bytes)) (nextByKind[kind] ??= []).push(value / 1024);
     }
     const nextMedians = Object.fromEntries(Object.entries(nextByKind).map(([kind, values]) => [kind, round(median([...values, ...new Array<number>(20 - values.length).fill(0)]), 1)]));
-    log(`bench: prebuilt next queries, median KB by kind: ${JSON.stringify(nextMedians)}`);
+    log(`next queries, median KB by kind: ${JSON.stringify(nextMedians)}`);
 
     // recall@10 of dense search against an exact f32 scan of the same vectors
     const index = await kb.index();
     const records = await index.chunks(Array.from({ length: entry.counts.chunks }, (_, n) => n));
     const vectors = await embedder.embedPassages([...records.values()].map((record) => embeddingText(record.chunk)));
+    log('recall@10 against an exact scan');
     let found = 0;
     const questions = 100;
     for (let q = 0; q < questions; q++) {

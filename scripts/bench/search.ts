@@ -4,9 +4,11 @@
  * warm-up. The query embedding model's own time is excluded from `search_ms_10k` and reported
  * beside it (`search_embed_ms`), since a real model's time depends on the model, not the engine.
  *
- *   node --import tsx scripts/bench/search.ts
+ *   node --import tsx scripts/bench/search.ts      # SEARCH_BENCH_CHUNKS=2000 for a smaller engine
  */
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
+import { fillToTarget, sectionLog } from '../lib/bench-fill.js';
+import { createTextGenerator } from '../lib/bench-text.js';
 
 /** What the section adds to the bench object. */
 export interface SearchBench {
@@ -19,8 +21,21 @@ export interface SearchBench {
   ask: { retrieval_ms: number; rerank_ms: number; prompt_ms: number; overhead_ms: number; first_token_ms: number };
 }
 
-const TARGET_CHUNKS = 10_000;
+const TARGET_CHUNKS = Number(process.env.SEARCH_BENCH_CHUNKS ?? 10_000);
+const BATCH_DOCUMENTS = 50;
 const QUERIES = 60;
+const WARMUP = 10;
+const ASKS = 25;
+const ASK_WARMUP = 5;
+
+/** The engine's calls this section makes in the page. */
+interface BenchRag {
+  add(inputs: { id: string; text: string }[]): Promise<unknown>;
+  status(): Promise<{ chunks: number }>;
+  searchDetailed(query: string, options?: unknown): Promise<{ timings: { embedMs: number; totalMs: number } }>;
+  ask(question: string): AsyncIterable<{ type: string; answer?: { timings: Record<string, number> } }>;
+  close(): Promise<void>;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -34,6 +49,8 @@ function askMedian(asks: Record<string, number>[], pick: (timing: Record<string,
 
 /** Runs the section. */
 export async function benchSearch(): Promise<SearchBench> {
+  const log = sectionLog('search_ms_10k');
+  log(`starting the server and Chromium; target ${TARGET_CHUNKS} chunks`);
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -42,49 +59,39 @@ export async function benchSearch(): Promise<SearchBench> {
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
     await page.goto(`${server.origin}/test/browser/pages/engine.html`);
     await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
-    const result = await page.evaluate(
-      async ({ target, queries }) => {
-        type Timed = { timings: { embedMs: number; totalMs: number } };
-        const { createRag } = window as unknown as {
-          createRag: (options: unknown) => Promise<{
-            add(inputs: unknown[]): Promise<unknown>;
-            status(): Promise<{ chunks: number }>;
-            searchDetailed(query: string, options?: unknown): Promise<Timed>;
-            ask(question: string): AsyncIterable<{ type: string; answer?: { timings: Record<string, number> } }>;
-            close(): Promise<void>;
-          }>;
-        };
-        const rag = await createRag({
-          embedding: { model: 'tiny-bge', device: 'wasm', dtype: 'q8', batchSize: 64 },
-          rerank: { model: 'tiny-reranker', device: 'wasm', dtype: 'q8' },
-          answer: { refusalThreshold: 0 },
-          runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
-        });
-        // Deterministic synthetic documents: paragraphs of common words, several chunks each.
-        const words = 'the of and to in is was for on are with as by at from this that which be it an or have has had not were but their can all one been more also two other into some time first new may year most only over such after city water state world people years used between three system part being music made during under known life small high'.split(' ');
-        let seed = 7;
-        const random = () => {
-          seed = (seed * 1103515245 + 12345) % 2147483648;
-          return seed / 2147483648;
-        };
-        const sentence = () => {
-          const length = 8 + Math.floor(random() * 14);
-          const picked = Array.from({ length }, () => words[Math.floor(random() * words.length)]);
-          return `${picked.join(' ')}.`;
-        };
-        const paragraph = () => Array.from({ length: 6 }, sentence).join(' ');
-        const indexStart = performance.now();
-        let docIndex = 0;
-        while ((await rag.status()).chunks < target) {
-          const batch = Array.from({ length: 50 }, () => {
-            docIndex++;
-            return { id: `doc-${docIndex}`, text: Array.from({ length: 8 }, paragraph).join('\n\n') };
-          });
-          await rag.add(batch);
-        }
-        const indexSeconds = (performance.now() - indexStart) / 1000;
-        const chunks = (await rag.status()).chunks;
-        const questions = Array.from({ length: queries + 10 }, () => sentence());
+    log('creating the engine (tiny embedder and reranker, WASM)');
+    await page.evaluate(async () => {
+      const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<BenchRag> };
+      (window as unknown as { benchRag: BenchRag }).benchRag = await createRag({
+        embedding: { model: 'tiny-bge', device: 'wasm', dtype: 'q8', batchSize: 64 },
+        rerank: { model: 'tiny-reranker', device: 'wasm', dtype: 'q8' },
+        answer: { refusalThreshold: 0 },
+        runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+      });
+    });
+    // Deterministic synthetic documents: paragraphs of common words, several chunks each.
+    const text = createTextGenerator({ seed: 7 });
+    const indexStart = performance.now();
+    let docIndex = 0;
+    const chunks = await fillToTarget({
+      section: 'search_ms_10k',
+      target: TARGET_CHUNKS,
+      log,
+      addBatch: async () => {
+        const batch = Array.from({ length: BATCH_DOCUMENTS }, () => ({ id: `doc-${++docIndex}`, text: text.document() }));
+        return page.evaluate(async (inputs) => {
+          const rag = (window as unknown as { benchRag: BenchRag }).benchRag;
+          await rag.add(inputs);
+          return (await rag.status()).chunks;
+        }, batch);
+      },
+    });
+    const indexSeconds = (performance.now() - indexStart) / 1000;
+    log(`indexed ${chunks} chunks from ${docIndex} documents in ${indexSeconds.toFixed(1)} s; timing ${QUERIES} searches`);
+    const questions = Array.from({ length: QUERIES + WARMUP }, () => text.sentence());
+    const searched = await page.evaluate(
+      async ({ questions, warmup }) => {
+        const rag = (window as unknown as { benchRag: BenchRag }).benchRag;
         const wall: number[] = [];
         const embed: number[] = [];
         const engine: number[] = [];
@@ -92,13 +99,21 @@ export async function benchSearch(): Promise<SearchBench> {
           const started = performance.now();
           const detailed = await rag.searchDetailed(questions[index], { k: 8 });
           const elapsed = performance.now() - started;
-          if (index < 10) continue; // warm-up
+          if (index < warmup) continue;
           wall.push(elapsed);
           embed.push(detailed.timings.embedMs);
           engine.push(detailed.timings.totalMs);
         }
-        const asks: Record<string, number>[] = [];
-        for (let index = 0; index < 30; index++) {
+        return { wall, embed, engine };
+      },
+      { questions, warmup: WARMUP },
+    );
+    log(`timing ${ASKS} asks`);
+    const asks = await page.evaluate(
+      async ({ questions, warmup }) => {
+        const rag = (window as unknown as { benchRag: BenchRag }).benchRag;
+        const timed: Record<string, number>[] = [];
+        for (let index = 0; index < questions.length; index++) {
           const started = performance.now();
           let firstToken = 0;
           let timings: Record<string, number> = {};
@@ -106,13 +121,14 @@ export async function benchSearch(): Promise<SearchBench> {
             if (event.type === 'token' && firstToken === 0) firstToken = performance.now() - started;
             if (event.type === 'done' && event.answer) timings = event.answer.timings;
           }
-          if (index >= 5) asks.push({ ...timings, wallFirstTokenMs: firstToken });
+          if (index >= warmup) timed.push({ ...timings, wallFirstTokenMs: firstToken });
         }
         await rag.close();
-        return { wall, embed, engine, chunks, indexSeconds, asks };
+        return timed;
       },
-      { target: TARGET_CHUNKS, queries: QUERIES },
+      { questions: questions.slice(0, ASKS + ASK_WARMUP), warmup: ASK_WARMUP },
     );
+    const result = { ...searched, chunks, indexSeconds, asks };
     const withoutEmbed = result.wall.map((value, index) => value - result.embed[index]);
     return {
       search_ms_10k: Number(median(withoutEmbed).toFixed(2)),

@@ -13,6 +13,8 @@
  */
 import type { Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
+import { fillToTarget, sectionLog } from '../lib/bench-fill.js';
+import { createTextGenerator } from '../lib/bench-text.js';
 
 /** What the section adds to the bench object. */
 export interface StoreBench {
@@ -49,7 +51,7 @@ function median(values: number[]): number {
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 interface RagLike {
-  add(inputs: unknown[]): Promise<unknown>;
+  add(inputs: { id: string; text: string }[]): Promise<unknown>;
   ready(): Promise<unknown>;
   status(): Promise<{ chunks: number; embedding: { dimension: number } | null; store: { openTimings?: Record<string, number> | null } }>;
   searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[] }>;
@@ -65,6 +67,7 @@ async function openPage(page: Page, origin: string): Promise<void> {
 
 /** Runs the section. */
 export async function benchStore(): Promise<StoreBench> {
+  const log = sectionLog('store');
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -73,35 +76,32 @@ export async function benchStore(): Promise<StoreBench> {
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
     await openPage(page, server.origin);
-    const built = await page.evaluate(
-      async ({ target, options }) => {
-        const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<RagLike> };
-        const rag = await createRag(options);
-        // Deterministic synthetic documents: paragraphs of common words, several chunks each.
-        const words = 'the of and to in is was for on are with as by at from this that which be it an or have has had not were but their can all one been more also two other into some time first new may year most only over such after city water state world people years used between three system part being music made during under known life small high'.split(' ');
-        // mulberry32: a float LCG loses precision here and cycles, which would make repeated
-        // documents (recognised by hash and not stored twice).
-        let seed = 7;
-        const random = () => {
-          seed = (seed + 0x6d2b79f5) | 0;
-          let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
-        const sentence = () => `${Array.from({ length: 8 + Math.floor(random() * 14) }, () => words[Math.floor(random() * words.length)]).join(' ')}.`;
-        const paragraph = () => Array.from({ length: 6 }, sentence).join(' ');
-        const started = performance.now();
-        let docIndex = 0;
-        while ((await rag.status()).chunks < target) {
-          const batch = Array.from({ length: 50 }, () => ({ id: `doc-${++docIndex}`, text: Array.from({ length: 8 }, paragraph).join('\n\n') }));
-          await rag.add(batch);
-        }
-        const buildSeconds = (performance.now() - started) / 1000;
-        await rag.close(); // saves the lexical snapshot
-        return { buildSeconds };
+    log(`building ${TARGET_CHUNKS} chunks in IndexedDB`);
+    await page.evaluate(async (options) => {
+      const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<RagLike> };
+      (window as unknown as { benchRag: RagLike }).benchRag = await createRag(options);
+    }, ENGINE);
+    // Deterministic synthetic documents: paragraphs of common words, several chunks each.
+    const text = createTextGenerator({ seed: 7 });
+    const started = performance.now();
+    let docIndex = 0;
+    await fillToTarget({
+      section: 'store',
+      target: TARGET_CHUNKS,
+      log,
+      addBatch: async () => {
+        const batch = Array.from({ length: 50 }, () => ({ id: `doc-${++docIndex}`, text: text.document() }));
+        return page.evaluate(async (inputs) => {
+          const rag = (window as unknown as { benchRag: RagLike }).benchRag;
+          await rag.add(inputs);
+          return (await rag.status()).chunks;
+        }, batch);
       },
-      { target: TARGET_CHUNKS, options: ENGINE },
-    );
+    });
+    // close() saves the lexical snapshot
+    await page.evaluate(() => (window as unknown as { benchRag: RagLike }).benchRag.close());
+    const built = { buildSeconds: (performance.now() - started) / 1000 };
+    log(`built in ${built.buildSeconds.toFixed(1)} s; timing ${RUNS} warm and ${RUNS} cold opens`);
 
     type Run = { totalMs: number; firstSearchMs: number; timings: Record<string, number> };
     let figures: { bytes: Record<string, number>; usage: number | null; chunks: number; dimension: number } | undefined;
@@ -138,7 +138,9 @@ export async function benchStore(): Promise<StoreBench> {
       return runs;
     };
     const runs = await openRuns(true);
+    log(`warm opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
     const coldRuns = await openRuns(false);
+    log(`cold opens: ${coldRuns.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
     const { bytes, usage, chunks, dimension } = figures!;
     const perChunk = (value: number) => round(value / chunks);
     return {

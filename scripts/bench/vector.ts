@@ -16,6 +16,7 @@ import { createVectorIndex, deserializeVectorIndex } from '../../src/vector/inde
 import { randomUnitVectors, referenceNormalize } from '../../src/vector/reference.js';
 import type { VectorIndex, VectorIndexOptions } from '../../src/vector/types.js';
 import type { VoyInstance } from '../../src/vector/voy-loader.js';
+import { sectionLog } from '../lib/bench-fill.js';
 
 const DIMENSION = 384;
 const K = 10;
@@ -30,7 +31,7 @@ export interface VectorBenchOptions {
   queries?: number;
 }
 
-const log = (message: string) => process.stderr.write(`[bench vector] ${message}\n`);
+const log = sectionLog('vector');
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 function median(values: number[]): number {

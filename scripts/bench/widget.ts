@@ -16,6 +16,7 @@ import { launchBrowser } from '../../test/browser/harness.js';
 import { startStaticServer } from '../../test/browser/pages/widget-server.js';
 import { buildWidget, PANEL_FILE, WIDGET_FILE } from '../build-widget.js';
 import { measureKeywordWidget } from './widget-code.js';
+import { sectionLog } from '../lib/bench-fill.js';
 
 const RUNS = 7;
 const CPU_SLOWDOWN = 4;
@@ -90,10 +91,13 @@ export async function measureFirstPaint(widgetDir: string, runs = RUNS): Promise
  * const { widget_launcher_gzip_kb, widget_first_paint_ms } = await benchWidget()
  */
 export async function benchWidget(): Promise<WidgetFigures> {
+  const log = sectionLog('widget');
+  log('building the widget');
   const outDir = mkdtempSync(join(tmpdir(), 'inpage-rag-widget-'));
   try {
     await buildWidget({ outDir });
     const panelChunks = readdirSync(join(outDir, 'widget-chunks')).filter((name) => name.startsWith('panel-')).map((name) => join(outDir, 'widget-chunks', name));
+    log('measuring the keyword-index widget (code, click to panel, click to ready)');
     const keyword = await measureKeywordWidget(outDir, { cpuSlowdown: CPU_SLOWDOWN });
     return {
       widget_gzip_kb: gzipKb([join(outDir, WIDGET_FILE), join(outDir, PANEL_FILE), ...panelChunks]),

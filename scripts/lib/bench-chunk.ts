@@ -8,6 +8,7 @@
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { DEFAULT_CHUNK_OPTIONS } from '../../src/chunk/index.js';
 import { log } from './args.js';
+import { sectionLog } from './bench-fill.js';
 import { chunkParsed, parseSources, readSources } from './corpus.js';
 import { loadQaDataset } from './eval-data.js';
 import { median, round } from './metrics.js';
@@ -37,6 +38,8 @@ export async function benchChunk(options: BenchChunkOptions = {}): Promise<Recor
   const bytes = sources.reduce((sum, source) => sum + source.bytes.byteLength, 0);
   const runs = options.runs ?? RUNS;
   const mb = bytes / 1e6;
+  const progress = sectionLog('chunk_mb_per_s');
+  progress(`${sources.length} files, ${mb.toFixed(1)} MB; loading ${runs + 1} sets of token counters`);
 
   // Every timed run gets token counters of its own, made beforehand (their load is setup, not chunking).
   const freshSets: CorpusTokenizers[] = [];
@@ -52,12 +55,14 @@ export async function benchChunk(options: BenchChunkOptions = {}): Promise<Recor
     chunkParsed(parsed, tokenizers, DEFAULT_CHUNK_OPTIONS);
     return { parse: (parsedAt - start) / 1000, total: (performance.now() - start) / 1000 };
   };
+  progress(`warm-up run, then ${runs} timed runs`);
   await timeRun(warmSet); // warm-up: compiles the code and fills the warm set's word cache
   for (let run = 1; run <= runs; run++) {
     const cold = await timeRun(freshSets[run]);
     parseSeconds.push(cold.parse);
     coldSeconds.push(cold.total);
     warmSeconds.push((await timeRun(warmSet)).total);
+    progress(`run ${run} of ${runs}: ${(mb / cold.total).toFixed(2)} MB/s`);
   }
   const counting = await benchCounting(sources, tokenizersDir);
   const result = {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TextStreamer } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configureRuntime } from '../embed/runtime.js';
 import { isRagError } from '../errors.js';
 import type { Progress } from '../types.js';
@@ -102,10 +103,35 @@ describe('transformers.js generator with the tiny GPT-2', () => {
   });
 
   it('stops the model when the consumer leaves early', async () => {
-    for await (const _ of generator.complete([{ role: 'user', content: 'hi' }], { maxTokens: 300 })) break;
-    const started = performance.now();
-    await collect(generator.complete([{ role: 'user', content: 'hi' }], { maxTokens: 4 }));
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // The model hands each generated token to its streamer: count the calls of each generation.
+    const put = TextStreamer.prototype.put;
+    const steps = new Map<TextStreamer, number>();
+    const spy = vi.spyOn(TextStreamer.prototype, 'put').mockImplementation(function (this: TextStreamer, value: bigint[][]) {
+      steps.set(this, (steps.get(this) ?? 0) + 1);
+      return put.call(this, value);
+    });
+    const messages: ChatMessage[] = [{ role: 'user', content: 'hi' }];
+    const total = () => [...steps.values()].reduce((sum, count) => sum + count, 0);
+    let atBreak = 0;
+    try {
+      // Read to the end, the tiny model produces every token it is asked for.
+      await collect(generator.complete(messages, { maxTokens: 40 }));
+      for await (const _ of generator.complete(messages, { maxTokens: 300 })) {
+        atBreak = total();
+        break;
+      }
+      // The next call waits for the abandoned one to end, then runs to its own end.
+      const next = await collect(generator.complete(messages, { maxTokens: 4 }));
+      expect(next.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const [full, left, after] = [...steps.values()];
+    expect(steps.size).toBe(3);
+    expect(full).toBeGreaterThanOrEqual(40);
+    // Steps the abandoned generation took after the consumer left: one in flight, not the 300 asked for.
+    expect(full + left - atBreak).toBeLessThanOrEqual(2);
+    expect(after).toBeLessThanOrEqual(4 + 1);
   });
 });
 

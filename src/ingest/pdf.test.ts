@@ -98,9 +98,10 @@ describe('PDF', () => {
     await expect(parseDocument({ name: 'secret.pdf', bytes })).rejects.toMatchObject({ code: 'PDF_ENCRYPTED' });
   });
 
-  it('gives a result or PARSE_FAILED for truncated and corrupt PDFs, in bounded time', async () => {
+  it('gives a result or PARSE_FAILED for truncated and corrupt PDFs, never waiting for the rest of the file', async () => {
+    // A parser that waited for missing bytes would end with TIMEOUT (the default limit), which is
+    // not among the accepted outcomes.
     const good = await makePdf([[{ text: 'Some text that will be cut.', y: 700 }]]);
-    const started = Date.now();
     for (const cut of [0.3, 0.6, 0.9]) {
       const bytes = good.slice(0, Math.floor(good.length * cut));
       const outcome = await parseDocument({ name: 'cut.pdf', bytes }).then(
@@ -111,7 +112,6 @@ describe('PDF', () => {
     }
     const garbage = new TextEncoder().encode('%PDF-1.7\nthis is not a pdf at all\n');
     await expect(parseDocument({ name: 'garbage.pdf', bytes: garbage })).rejects.toMatchObject({ code: 'PARSE_FAILED' });
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('stops at the time limit and on abort', async () => {

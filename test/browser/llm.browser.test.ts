@@ -1,8 +1,9 @@
 // The LLM generators in a module worker in real Chromium: web-llm's adapter against a fake engine
 // (real weights cannot be fetched here), web-llm's own worker client failing cleanly on missing
-// self-hosted files, and the transformers.js generator running the tiny GPT-2 on WASM.
+// self-hosted files, and the transformers.js generator running the tiny GPT-2 on WASM. Each test
+// gets a page of its own, so none depends on what another loaded, requested or left behind.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, type LoggedPage, openLoggedPage, startServer, type TestServer } from './harness.js';
 import type { LlmWorkerApi } from './pages/llm.worker.js';
 
@@ -15,9 +16,17 @@ describe('LLM generators in a browser worker', () => {
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser({ webgpu: true });
+  });
+  beforeEach(async () => {
     logged = await openLoggedPage(browser);
     await logged.page.goto(`${server.origin}/test/browser/pages/llm.html`);
     await logged.page.waitForFunction(() => (window as unknown as { llmReady?: boolean }).llmReady === true);
+  });
+  afterEach(async () => {
+    const offHost = logged.offHostRequests();
+    await logged.context.close();
+    // Every test, whatever it loads, stays on 127.0.0.1.
+    expect(offHost).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -68,9 +77,5 @@ describe('LLM generators in a browser worker', () => {
     expect(cancelled.pieces).toHaveLength(2);
     expect(requests.some((url) => url.includes('/models/tiny-gpt2/onnx/model.onnx'))).toBe(true);
     expect(requests.some((url) => url.includes('/ort/ort-wasm-simd-threaded.asyncify.wasm'))).toBe(true);
-  });
-
-  it('sent no request off 127.0.0.1', () => {
-    expect(logged.offHostRequests()).toEqual([]);
   });
 });

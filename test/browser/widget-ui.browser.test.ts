@@ -1,12 +1,14 @@
 // <rag-chat> as a person meets it, in real Chromium, driven by a scripted backend: hostile model
 // output renders inert, the keyboard opens, traps focus and closes, feedback stays local and the
-// host page hears the events; screenshots of light, dark and narrow layouts.
+// host page hears the events; screenshots of light, dark and narrow layouts, each checked against
+// what the page says it shows (boxes in the viewport, theme colours, pixels of the capture).
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../../scripts/build-widget.js';
 import { launchBrowser, openLoggedPage } from './harness.js';
 import { HOSTILE_ANSWER, widgetPage } from './pages/widget-fixtures.js';
+import { contrast, expectColour, expectInViewport, luminance, sampleElement, screenshotPixels } from './screenshot-checks.js';
 import { type StaticServer, startStaticServer } from './pages/widget-server.js';
 
 const OUT_DIR = new URL('../../test-results/widget-ui-dist/', import.meta.url).pathname;
@@ -62,8 +64,17 @@ describe('<rag-chat> in a browser', () => {
     await scriptBackend(page, HOSTILE_ANSWER);
     await page.evaluate(() => (window as unknown as { InpageRag: { ask(q: string): Promise<unknown> } }).InpageRag.ask('anything'));
     await page.locator('rag-chat .msg.bot strong').waitFor();
-    for (const link of await page.locator('rag-chat .msg.bot a').all()) await link.click({ force: true }).catch(() => undefined);
-    await page.waitForTimeout(300);
+    const links = await page.locator('rag-chat .msg.bot a').all();
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) await link.click({ force: true }).catch(() => undefined);
+    // A javascript: link clicked last, outside the widget: the browser runs javascript: URLs in the
+    // order they were followed, so once this one has run, any followed before it has run too.
+    await page.evaluate(() => {
+      const sentinel = Object.assign(document.createElement('a'), { href: 'javascript:window.__sentinel=1', textContent: 'sentinel' });
+      document.body.append(sentinel);
+      sentinel.click();
+    });
+    await page.waitForFunction(() => (window as unknown as { __sentinel?: number }).__sentinel === 1);
     const found = await page.evaluate(() => {
       const root = document.querySelector('rag-chat')!.shadowRoot!;
       const body = root.querySelector('.msg.bot')!;
@@ -138,7 +149,13 @@ describe('<rag-chat> in a browser', () => {
     const state = await page.evaluate(() => ({ seen: (window as unknown as { seen: string[] }).seen, stored: JSON.parse(localStorage.getItem('inpage-rag:feedback') ?? '[]') }));
     expect(state.seen).toEqual(['open', 'ask', 'answer', 'source-click', 'feedback']);
     expect(state.stored).toEqual([expect.objectContaining({ question: 'How do bees make honey?', value: 'up' })]);
-    await page.screenshot({ path: `${SHOTS}widget-answer-light.png` });
+    // The capture shows the open panel in the light theme with the answer bubble and the passage.
+    const bubble = await sampleElement(page, 'rag-chat', '.msg.bot');
+    const mark = await page.locator('rag-chat .passage mark').boundingBox();
+    expectInViewport(mark!, page.viewportSize()!, 'highlighted passage');
+    const [bubblePixel] = await screenshotPixels(page, `${SHOTS}widget-answer-light.png`, [bubble.point]);
+    expectColour(bubblePixel, bubble.background, 'answer bubble');
+    expect(luminance(bubble.background)).toBeGreaterThan(0.7);
     await context.close();
   });
 
@@ -149,19 +166,49 @@ describe('<rag-chat> in a browser', () => {
     { name: 'chinese-dark', scheme: 'dark', width: 1100, path: '/zh.html' },
   ] as const)('screenshot: $name', async ({ name, scheme, width, path }) => {
     const { page, context } = await openLoggedPage(browser);
-    await page.setViewportSize({ width, height: 760 });
+    const viewport = { width, height: 760 };
+    await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(`${server.origin}${path}`);
     await page.locator('rag-chat .launcher').waitFor();
-    await page.screenshot({ path: `${SHOTS}widget-${name}-closed.png` });
-    await scriptBackend(page, path === '/zh.html' ? '蜜蜂用花蜜酿造**蜂蜜** [1]。' : 'Bees make **honey** from flower nectar [1].\n\n- stored in wax cells\n- eaten in winter');
+    // Closed: the launcher alone, inside the viewport, in the accent colour the capture shows.
+    const launcher = await sampleElement(page, 'rag-chat', '.launcher');
+    expectInViewport(launcher.box, viewport, 'launcher');
+    await expect(page.locator('rag-chat .panel').isHidden()).resolves.toBe(true);
+    const [launcherPixel] = await screenshotPixels(page, `${SHOTS}widget-${name}-closed.png`, [launcher.point]);
+    expectColour(launcherPixel, launcher.background, 'launcher');
+    expect(contrast(launcher.color, launcher.background)).toBeGreaterThanOrEqual(3);
+
+    const isChinese = path === '/zh.html';
+    await scriptBackend(page, isChinese ? '蜜蜂用花蜜酿造**蜂蜜** [1]。' : 'Bees make **honey** from flower nectar [1].\n\n- stored in wax cells\n- eaten in winter');
     await page.locator('rag-chat .launcher').click();
-    await page.locator('rag-chat textarea').fill(path === '/zh.html' ? '蜜蜂怎样酿蜜？' : 'How do bees make honey?');
+    await page.locator('rag-chat textarea').fill(isChinese ? '蜜蜂怎样酿蜜？' : 'How do bees make honey?');
     await page.keyboard.press('Enter');
     await page.locator('rag-chat .actions').waitFor();
-    const box = await page.locator('rag-chat .panel').boundingBox();
-    if (name === 'narrow') expect(box?.width).toBe(width);
-    await page.screenshot({ path: `${SHOTS}widget-${name}.png` });
+    // Open: the panel inside the viewport (edge to edge when narrow), themed, holding the answer.
+    const panel = await sampleElement(page, 'rag-chat', '.log');
+    const panelBox = await page.locator('rag-chat .panel').boundingBox();
+    expectInViewport(panelBox!, viewport, 'panel');
+    if (name === 'narrow') expect(panelBox!.width).toBe(width);
+    const bubble = await sampleElement(page, 'rag-chat', '.msg.bot');
+    expectInViewport(bubble.box, viewport, 'answer bubble');
+    const cite = await page.locator('rag-chat .msg.bot button.cite').boundingBox();
+    expectInViewport(cite!, viewport, 'citation mark');
+    const text = await sampleElement(page, 'rag-chat', '.msg.bot .body', { needsPoint: false });
+    expect(contrast(text.color, bubble.background)).toBeGreaterThanOrEqual(4.5);
+    const body = page.locator('rag-chat .msg.bot .body');
+    if (isChinese) {
+      await expect(body.textContent()).resolves.toContain('蜂蜜');
+      await expect(page.locator('rag-chat .msg.user').textContent()).resolves.toBe('蜜蜂怎样酿蜜？');
+    } else {
+      await expect(body.locator('strong').textContent()).resolves.toBe('honey');
+      await expect(body.locator('li').count()).resolves.toBe(2);
+    }
+    const [panelPixel, bubblePixel] = await screenshotPixels(page, `${SHOTS}widget-${name}.png`, [panel.point, bubble.point]);
+    expectColour(panelPixel, panel.background, 'panel');
+    expectColour(bubblePixel, bubble.background, 'answer bubble');
+    if (scheme === 'dark') expect(luminance(panel.background)).toBeLessThan(0.2);
+    else expect(luminance(panel.background)).toBeGreaterThan(0.8);
     await context.close();
   });
 

@@ -16,6 +16,16 @@ const MODELS_DIR = new URL('../fixtures/models/', import.meta.url).pathname;
 const TINY = { models: '/models/', embedding: 'tiny-bge', device: 'wasm' };
 const CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:";
 
+/**
+ * Resolves once a request the page makes now has been logged: the page's earlier requests have
+ * been logged before it, so a test can then say what was (and was not) requested so far.
+ */
+async function requestBarrier(page: Page, requests: string[], tag: string): Promise<void> {
+  const url = `/favicon.ico?barrier=${tag}`;
+  await page.evaluate((href) => fetch(href).then(() => undefined, () => undefined), url);
+  await expect.poll(() => requests.some((seen) => seen.endsWith(url))).toBe(true);
+}
+
 interface WidgetWindow {
   InpageRag: { open(): void; close(): void; ask(question: string): Promise<Answer | undefined>; element: HTMLElement };
 }
@@ -59,7 +69,8 @@ describe('the script-tag widget', () => {
     const { page: tab, logs, requests, offHostRequests, context } = await openLoggedPage(browser);
     await tab.goto(`${server.origin}/page.html`);
     await tab.locator('rag-chat .launcher').waitFor();
-    await tab.waitForTimeout(300);
+    await tab.waitForLoadState('load');
+    await requestBarrier(tab, requests, 'before-open');
     // Before the panel opens: the launcher, and at most the panel's own code (loaded when the page
     // is idle); no engine, no worker, no document.
     const beforeOpen = requests.map((url) => new URL(url).pathname).filter((path) => path !== '/favicon.ico');
@@ -92,13 +103,15 @@ describe('the script-tag widget', () => {
   it('renders markup found in a document as inert text', { timeout: 120_000 }, async () => {
     const page = widgetPage({ src: '/widget/inpage-rag.widget.js', data: { ...TINY, docs: '/docs/hostile.txt' } });
     const server = await serve({ files: { ...WIDGET_DOCS, '/page.html': page } });
-    const { page: tab, logs, context } = await openLoggedPage(browser);
+    const { page: tab, logs, requests, context } = await openLoggedPage(browser);
     await tab.goto(`${server.origin}/page.html`);
     const answer = await askThroughWidget(tab, 'hostile widget markup text', logs);
     expect(answer?.text).toMatch(/onerror|Hostile/);
     await tab.locator('rag-chat button.cite').first().click();
     await tab.locator('rag-chat .passage mark').waitFor();
-    await tab.waitForTimeout(200);
+    await requestBarrier(tab, requests, 'after-passage');
+    // The document's <img src=x> was never requested, so its onerror could not run.
+    expect(requests.filter((url) => new URL(url).pathname.endsWith('/x'))).toEqual([]);
     const found = await tab.evaluate(() => {
       const root = document.querySelector('rag-chat')!.shadowRoot!;
       return {
