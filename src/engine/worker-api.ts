@@ -10,9 +10,9 @@ import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import type { StorageBreakdown } from '../store/types.js';
-import { type ImportResult, KnowledgeBase } from './knowledge-base.js';
-import { prebuiltKnowledgeBase } from '../prebuilt/engine-branch.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
+import type { Engine, OpenPrebuiltEngine } from './contract.js';
+import { KnowledgeBase } from './knowledge-base.js';
+import type { AddResult, DocumentInfo, EngineStatus, ImportResult, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
 export interface RemoteTaskOptions {
@@ -42,6 +42,12 @@ export interface RemoteAskOptions extends RemoteTaskOptions {
   rerank?: boolean;
   maxSources?: number;
   multiQuery?: number;
+}
+
+/** Where the engine finds what it does not carry itself. */
+export interface EngineWorkerApiOptions {
+  /** Loads the prebuilt-index engine (only called when `createRag({ index })` asks for one). */
+  openPrebuilt?: () => Promise<OpenPrebuiltEngine>;
 }
 
 /** What the engine worker exposes (the same object runs in-process in Node). */
@@ -74,11 +80,11 @@ export interface EngineWorkerApi {
  * @example
  * Comlink.expose(createEngineWorkerApi())
  */
-export function createEngineWorkerApi(): EngineWorkerApi {
-  let kb: KnowledgeBase | undefined;
+export function createEngineWorkerApi(apiOptions: EngineWorkerApiOptions = {}): EngineWorkerApi {
+  let kb: Engine | undefined;
   const controllers = new Map<string, AbortController>();
 
-  function base(): KnowledgeBase {
+  function base(): Engine {
     if (!kb) throw new RagError('INVALID_ARGUMENT', 'The engine worker was used before init(); createRag() does this for you.');
     return kb;
   }
@@ -96,8 +102,15 @@ export function createEngineWorkerApi(): EngineWorkerApi {
   return {
     async init(options) {
       const resolved = resolveRagOptions({ ...options, worker: false });
-      // createRag({ index }): the read-only knowledge base of a prebuilt index (src/prebuilt/).
-      kb = options.index ? prebuiltKnowledgeBase(resolved, options.index) : new KnowledgeBase(resolved);
+      if (!options.index) {
+        kb = new KnowledgeBase(resolved);
+        return;
+      }
+      if (!apiOptions.openPrebuilt) {
+        throw new RagError('UNSUPPORTED_ENVIRONMENT', 'This engine build cannot read prebuilt indexes; use the package\'s createRag() or its worker.');
+      }
+      // createRag({ index }): the read-only knowledge base of a prebuilt index.
+      kb = (await apiOptions.openPrebuilt())(resolved, options.index);
     },
     ready: (options = {}, onProgress) =>
       task(options.taskId, async (signal) => {
@@ -127,8 +140,8 @@ export function createEngineWorkerApi(): EngineWorkerApi {
         for await (const event of base().ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
       });
     },
-    chunk: (chunkId) => base().loadChunk(chunkId),
-    documentText: (docId) => base().loadDocumentText(docId),
+    chunk: async (chunkId) => base().chunk(chunkId),
+    documentText: async (docId) => base().documentText(docId),
     status: async () => base().status(),
     exportFile: async () => {
       const bytes = await base().exportFile();
