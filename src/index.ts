@@ -123,7 +123,7 @@ export type { ExtractedSentence, ExtractiveOptions } from './generate/extractive
 // widget
 export { defineRagChat } from './widget/define.js';
 export { parseExamples, RagChatElement } from './widget/rag-chat.js';
-export { ragBackend, searchAsk } from './widget/search-ask.js';
+export { ragBackend } from './widget/rag-backend.js';
 export { linkCitations, loadMarkdown, renderMarkdown } from './widget/markdown.js';
 export { FEEDBACK_KEY, readFeedback } from './widget/feedback.js';
 export type {

@@ -16,6 +16,8 @@ export interface PushStream<T> extends AsyncIterableIterator<T> {
   fail(error: unknown): void;
   /** Fires when the reader stops early or the caller's signal fires: the producer should stop. */
   readonly stopped: AbortSignal;
+  /** Stops the stream (what `break` in a `for await` loop calls). */
+  return(): Promise<IteratorResult<T>>;
 }
 
 /** Options of {@link createPushStream}. */

@@ -8,6 +8,7 @@
  * `disclaimer`, `open`.
  */
 import type { Answer } from '../generate/ask-types.js';
+import type { SearchHit } from '../retrieve/hybrid-search.js';
 import type { ChatMessage } from '../generate/types.js';
 import { AnswerView } from './answer-view.js';
 import { CHAT_ICON, h, icon } from './dom.js';
@@ -193,15 +194,19 @@ export class RagChatElement extends ElementBase {
     const controller = new AbortController();
     this.setBusy(controller);
     let answer: Answer | undefined;
+    let retrieved: SearchHit[] = [];
     try {
       const [backend] = await Promise.all([this.ensureBackend(), loadMarkdown()]);
       for await (const event of backend.ask(text, { history: [...this.history], signal: controller.signal })) {
         if (controller.signal.aborted) break;
-        if (event.type === 'token') view.appendToken(event.text);
+        if (event.type === 'retrieval') retrieved = event.hits;
+        else if (event.type === 'token') view.appendToken(event.text);
         else if (event.type === 'refused') view.refuse(event.message, event.hits);
         else if (event.type === 'error') view.fail(event.error.message);
         else if (event.type === 'done') {
+          // A refusal by the model itself comes with no `refused` event: the answer settles it.
           if (!event.answer.refused) view.finish(event.answer);
+          else if (event.answer.reason === 'model-refused') view.refuse(event.answer.text, retrieved);
           answer = event.answer;
         }
       }

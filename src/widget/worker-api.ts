@@ -1,15 +1,15 @@
 /**
  * The widget's engine worker: a knowledge base run in-process inside one worker, fed the page's
- * documents, answering with `rag.ask()` (or the search fallback). Its small API is what the
+ * documents, answering with `rag.ask()`. Its small API is what the
  * script-tag client calls through comlink.
  */
 import type { RagOptions } from '../config.js';
 import { createRag, type Rag } from '../engine.js';
-import { isRagError } from '../errors.js';
+import { isRagError, RagError } from '../errors.js';
 import type { AskEvent } from '../generate/ask-types.js';
 import type { ChatMessage } from '../generate/types.js';
 import type { Progress } from '../types.js';
-import { ragBackend } from './search-ask.js';
+import { ragBackend } from './rag-backend.js';
 import type { BackendStatus, RagChatBackend } from './types.js';
 
 /** What the worker needs to start (URLs already absolute). */
@@ -96,7 +96,7 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
   const running = new Map<string, AbortController>();
 
   function ready(): { rag: Rag; backend: RagChatBackend } {
-    if (!rag || !backend) throw new Error('inpage-rag: the widget engine was not started; call start() first.');
+    if (!rag || !backend) throw new RagError('INVALID_ARGUMENT', 'The widget engine was not started; call start() first.');
     return { rag, backend };
   }
 
