@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RagOptions, resolveRagOptions } from '../src/config.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { isRagError, RagError } from '../src/errors.js';
@@ -227,6 +227,35 @@ describe('IndexedDB store', () => {
     expect(await rawCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
     // Space freed: the same document goes in.
     expect((await kb.add([piano])).added.map((doc) => doc.id)).toEqual(['piano']);
+  });
+
+  it('reports a lexical snapshot that cannot be saved in status() and as a warning', async () => {
+    const name = freshName();
+    const kb = engine(name);
+    await kb.add([koala]);
+    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => IDBRequest };
+    const put = proto.put;
+    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === 'snapshots') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let warned = 0;
+    try {
+      expect(await kb.saveSnapshot()).toBe(false);
+      warned = warn.mock.calls.length;
+    } finally {
+      proto.put = put;
+      warn.mockRestore();
+    }
+    expect((await kb.status()).warnings).toEqual([expect.objectContaining({ code: 'QUOTA_EXCEEDED', message: expect.stringContaining('lexical index') })]);
+    expect(warned).toBe(1);
+    // The documents are safe; the next open rebuilds the index.
+    await kb.close();
+    const reopened = engine(name);
+    await reopened.ready();
+    expect((await reopened.status()).store.repair?.rebuiltLexical).toBe(true);
+    expect((await reopened.search('eucalyptus', { mode: 'lexical' }))[0].docId).toBe('koala');
   });
 
   it('lets two engines on one store see each other’s changes', async () => {
