@@ -240,7 +240,7 @@ describe('IndexedDB store', () => {
       return put.apply(this, args);
     };
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    let warned = 0;
+    let warned: number;
     try {
       expect(await kb.saveSnapshot()).toBe(false);
       warned = warn.mock.calls.length;
