@@ -138,7 +138,7 @@ export interface ResolvedRagOptions {
 export function resolveRagOptions(options: RagOptions = {}): ResolvedRagOptions {
   return {
     embedding: options.embedding === false ? false : { ...DEFAULT_EMBEDDING_OPTIONS, ...options.embedding },
-    answer: { ...DEFAULT_ANSWER_OPTIONS, ...options.answer },
+    answer: answerSettings({ ...DEFAULT_ANSWER_OPTIONS, ...definedOnly(options.answer ?? {}) }),
     rerank: options.rerank ? { ...options.rerank } : false,
     chunking: { ...options.chunking },
     search: searchSettings(DEFAULT_SEARCH_OPTIONS, options.search ?? {}, 'search.'),
@@ -200,5 +200,21 @@ export function searchSettings(base: SearchOptions, overrides: Partial<SearchOpt
   if (typeof settings.rrfK !== 'number' || !Number.isFinite(settings.rrfK) || settings.rrfK < 0) throw invalid(`${prefix}rrfK`, 'a finite number ≥ 0', settings.rrfK);
   if (!SEARCH_MODES.includes(settings.mode)) throw invalid(`${prefix}mode`, `one of ${SEARCH_MODES.map((mode) => `"${mode}"`).join(', ')}`, settings.mode);
   if (!EXPANSIONS.includes(settings.expansion)) throw invalid(`${prefix}expansion`, '"none" or "prf"', settings.expansion);
+  return settings;
+}
+
+const ANSWER_LLMS: readonly AnswerLlm[] = ['auto', 'webllm', 'transformers', 'extractive'];
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/** Checks answer settings; a bad value throws `INVALID_ARGUMENT` naming the option. */
+function answerSettings(settings: AnswerOptions): AnswerOptions {
+  positiveInteger('answer.candidates', settings.candidates);
+  positiveInteger('answer.maxSources', settings.maxSources);
+  if (!ANSWER_LLMS.includes(settings.llm)) throw invalid('answer.llm', `one of ${ANSWER_LLMS.map((llm) => `"${llm}"`).join(', ')}`, settings.llm);
+  const threshold = settings.refusalThreshold;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold))) throw invalid('answer.refusalThreshold', 'a finite number', threshold);
   return settings;
 }

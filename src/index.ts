@@ -14,6 +14,7 @@ export type { AddInput, TextInput } from './engine/inputs.js';
 export type { AddFailure, AddResult, AddSkip, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
 export { KnowledgeBase } from './engine/knowledge-base.js';
 export type { ImportOptions, ImportResult, KnowledgeBaseHooks } from './engine/knowledge-base.js';
+export type { Engine, SearchCallOptions } from './engine/contract.js';
 
 // Persistence
 export { deleteStore as deleteKnowledgeBase, STORE_SCHEMA_VERSION } from './store/idb-store.js';

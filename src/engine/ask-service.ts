@@ -46,7 +46,7 @@ export class AskService {
         try {
           await waitFor(previous, stopped);
           const onProgress = (progress: Progress) => {
-            push({ type: 'progress', progress });
+            void push({ type: 'progress', progress });
             callerProgress?.(progress);
           };
           const task = { signal: stopped, onProgress };
@@ -55,7 +55,8 @@ export class AskService {
           const { candidates, maxSources } = this.options.answer;
           for await (const event of runAsk(question, { ...askOptions, signal: stopped }, stages, { candidates, maxSources })) {
             if (event.type === 'token') this.generatedTokens++;
-            push(event);
+            // Paced by the reader: the pipeline (and the model) runs no further ahead than it reads.
+            await push(event);
           }
         } finally {
           release();

@@ -40,6 +40,8 @@ describe('search options', () => {
 
   it('are checked when the engine is created', async () => {
     expect(() => resolveRagOptions({ search: { k: 0 } })).toThrow(/search\.k/);
+    expect(() => resolveRagOptions({ answer: { maxSources: -1 } })).toThrow(/answer\.maxSources/);
+    expect(() => resolveRagOptions({ answer: { llm: 'gpt' as 'auto' } })).toThrow(/answer\.llm/);
     await expect(createRag({ worker: false, embedding: false, search: { mode: 'bogus' as 'hybrid' } })).rejects.toSatisfy(invalidOption('search.mode'));
   });
 });

@@ -126,7 +126,12 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
         if (signal?.aborted || stream.stopped.aborted) return;
         const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true }) as Record<string, unknown>;
         const streamer = new TextStreamer(tokenizer, { skip_prompt: true, skip_special_tokens: true, callback_function: (text: string) => stream.push(text) });
-        await model.generate({
+        // Each model step waits for the reader to take what the last one streamed, so generation
+        // never runs ahead of its reader, and a reader that stops stops it within a token.
+        const paced: PreTrainedModel = Object.create(model, {
+          forward: { value: async (modelInputs: unknown) => (await stream.waitForReader(), model.forward(modelInputs)) },
+        });
+        await paced.generate({
           ...inputs,
           max_new_tokens: maxNewTokens,
           do_sample: temperature > 0,

@@ -18,6 +18,11 @@ export interface PushStream<T> extends AsyncIterableIterator<T> {
   readonly stopped: AbortSignal;
   /** Stops the stream (what `break` in a `for await` loop calls). */
   return(): Promise<IteratorResult<T>>;
+  /**
+   * Resolves once the reader has taken every value pushed and asks for the next (or the stream
+   * has ended): a producer that awaits it never runs ahead of its reader.
+   */
+  waitForReader(): Promise<void>;
 }
 
 /** Options of {@link createPushStream}. */
@@ -41,6 +46,11 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
   let isEnded = false;
   let failure: { error: unknown } | undefined;
   let waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  const readerWaiters: (() => void)[] = [];
+  const readerReady = () => isEnded || (values.length === 0 && waiting !== undefined);
+  const wakeProducer = () => {
+    if (readerReady()) for (const wake of readerWaiters.splice(0)) wake();
+  };
 
   const settleWaiting = () => {
     const waiter = waiting;
@@ -64,6 +74,7 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
     values.length = 0;
     failure = aborted ? { error: new RagError('ABORTED', 'The operation was cancelled.', { cause: aborted.reason }) } : undefined;
     settleWaiting();
+    wakeProducer();
     return { value: undefined, done: true };
   };
 
@@ -83,12 +94,17 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
     end() {
       isEnded = true;
       settleWaiting();
+      wakeProducer();
     },
     fail(error) {
       if (isEnded) return;
       failure = { error };
       isEnded = true;
       settleWaiting();
+      wakeProducer();
+    },
+    waitForReader() {
+      return readerReady() ? Promise.resolve() : new Promise<void>((resolve) => readerWaiters.push(resolve));
     },
     next() {
       if (values.length > 0) return Promise.resolve({ value: values.shift() as T, done: false });
@@ -98,7 +114,9 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
         return Promise.reject(error);
       }
       if (isEnded) return Promise.resolve({ value: undefined, done: true });
-      return new Promise((resolve, reject) => (waiting = { resolve, reject }));
+      const next = new Promise<IteratorResult<T>>((resolve, reject) => (waiting = { resolve, reject }));
+      wakeProducer();
+      return next;
     },
     return() {
       return Promise.resolve(stop());
@@ -116,14 +134,19 @@ export function createPushStream<T>(options: PushStreamOptions = {}): PushStream
 
 /**
  * Runs `produce` at once and streams what it pushes; the stream ends when `produce` settles (with
- * its error, if it throws). `produce` gets the stream's `stopped` signal.
+ * its error, if it throws). `produce` gets the stream's `stopped` signal; its `push` resolves when
+ * the reader wants more, so a producer that awaits it is paced by the reader.
  *
  * @example
  * const events = streamFrom<AskEvent>((push, stopped) => worker.ask(question, push, stopped))
  */
-export function streamFrom<T>(produce: (push: (value: T) => void, stopped: AbortSignal) => Promise<void>, options: PushStreamOptions = {}): PushStream<T> {
+export function streamFrom<T>(produce: (push: (value: T) => Promise<void>, stopped: AbortSignal) => Promise<void>, options: PushStreamOptions = {}): PushStream<T> {
   const stream = createPushStream<T>(options);
-  produce((value) => stream.push(value), stream.stopped).then(
+  const push = (value: T) => {
+    stream.push(value);
+    return stream.waitForReader();
+  };
+  produce(push, stream.stopped).then(
     () => stream.end(),
     (error: unknown) => stream.fail(error),
   );

@@ -42,12 +42,10 @@ function eventStream(api: Comlink.Remote<WidgetWorkerApi>, question: string, opt
         stopped.addEventListener('abort', onStop, { once: true });
         const finish = () => stopped.removeEventListener('abort', onStop);
         // `null` marks the end: it travels on the callback's own channel, after every event.
-        const deliver = (event: AskEvent | null) => {
-          if (event) push(event);
-          else {
-            finish();
-            resolve();
-          }
+        const deliver = (event: AskEvent | null): Promise<void> | void => {
+          if (event) return push(event);
+          finish();
+          resolve();
         };
         api.ask(question, options.history, askId, Comlink.proxy(deliver)).catch((error: unknown) => {
           finish();

@@ -50,7 +50,7 @@ export interface WidgetWorkerApi {
    * Streams the events of one question to `onEvent`, then `null`. (The callback's own message
    * channel keeps the order; the call's result travels on another one, so it cannot mark the end.)
    */
-  ask(question: string, history: ChatMessage[], askId: string, onEvent: (event: AskEvent | null) => void): Promise<void>;
+  ask(question: string, history: ChatMessage[], askId: string, onEvent: (event: AskEvent | null) => void | Promise<void>): Promise<void>;
   cancel(askId: string): void;
   documentText(docId: string): Promise<string>;
 }
@@ -145,7 +145,8 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
       try {
         for await (const event of ready().backend.ask(question, { history, signal: controller.signal })) {
           if (controller.signal.aborted) break;
-          onEvent(event);
+          // Waiting for the page to take each event paces the answer to the reader.
+          await onEvent(event);
         }
       } catch (error) {
         if (!controller.signal.aborted) {
