@@ -22,4 +22,22 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The engine contract and the worker boundary are checked by the compiler: no assertion may defeat it.
+    files: ['src/engine.ts', 'src/engine/**/*.ts', 'src/prebuilt/**/*.ts', 'src/widget/**/*.ts', 'workers/**/*.ts'],
+    rules: {
+      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': true, 'ts-ignore': true, 'ts-nocheck': true }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSAsExpression > TSAsExpression[typeAnnotation.type="TSUnknownKeyword"]',
+          message: 'A double assertion (`as unknown as`) defeats the engine contract; fix the types instead.',
+        },
+        {
+          selector: 'TSAsExpression[typeAnnotation.type="TSAnyKeyword"]',
+          message: '`as any` defeats the engine contract; fix the types instead.',
+        },
+      ],
+    },
+  },
 );

@@ -4,12 +4,12 @@
 import type { ChunkOptions } from './chunk/options.js';
 import type { ModelDevice, ModelDtype } from './embed/device.js';
 import type { RuntimeOptions } from './embed/runtime.js';
+import type { SearchMode } from './retrieve/hybrid-search.js';
 import type { StorageKind, StorageOptions } from './store/types.js';
 import type { VectorIndexKind } from './vector/types.js';
 import { RagError } from './errors.js';
 
-/** Retrieval modes: dense vectors, BM25, or both fused with reciprocal rank fusion. */
-export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+export type { SearchMode } from './retrieve/hybrid-search.js';
 
 /** Embedding settings of a knowledge base. */
 export interface EmbeddingOptions {
@@ -138,10 +138,10 @@ export interface ResolvedRagOptions {
 export function resolveRagOptions(options: RagOptions = {}): ResolvedRagOptions {
   return {
     embedding: options.embedding === false ? false : { ...DEFAULT_EMBEDDING_OPTIONS, ...options.embedding },
-    answer: { ...DEFAULT_ANSWER_OPTIONS, ...options.answer },
+    answer: answerSettings({ ...DEFAULT_ANSWER_OPTIONS, ...definedOnly(options.answer ?? {}) }),
     rerank: options.rerank ? { ...options.rerank } : false,
     chunking: { ...options.chunking },
-    search: { ...DEFAULT_SEARCH_OPTIONS, ...options.search },
+    search: searchSettings(DEFAULT_SEARCH_OPTIONS, options.search ?? {}, 'search.'),
     vectorIndex: options.vectorIndex ?? 'flat',
     runtime: { ...options.runtime },
     parse: { ...options.parse },
@@ -164,4 +164,57 @@ function resolveStorage(options: RagOptions): StorageOptions {
   }
   if (typeof storage.name !== 'string' || storage.name.length === 0) throw new RagError('INVALID_ARGUMENT', 'The knowledge base name must be a non-empty string.');
   return storage;
+}
+
+const SEARCH_MODES: readonly SearchMode[] = ['hybrid', 'dense', 'lexical'];
+const EXPANSIONS: readonly SearchOptions['expansion'][] = ['none', 'prf'];
+
+function invalid(name: string, rule: string, value: unknown): RagError {
+  const shown = typeof value === 'string' ? `"${value}"` : String(value);
+  return new RagError('INVALID_ARGUMENT', `${name} must be ${rule}, not ${shown}.`, { details: { option: name, value: shown } });
+}
+
+function positiveInteger(name: string, value: unknown, allowInfinity = false): void {
+  if (allowInfinity && value === Infinity) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw invalid(name, allowInfinity ? 'a positive integer or Infinity' : 'a positive integer', value);
+  }
+}
+
+/**
+ * Search settings: `base` with the given overrides (undefined ones ignored), each checked; a bad
+ * value throws `INVALID_ARGUMENT` naming the option.
+ *
+ * @example
+ * searchSettings(resolved.search, { k: 5, mode: 'lexical' })
+ */
+export function searchSettings(base: SearchOptions, overrides: Partial<SearchOptions>, prefix = ''): SearchOptions {
+  const settings: SearchOptions = { ...base };
+  for (const key of Object.keys(DEFAULT_SEARCH_OPTIONS) as (keyof SearchOptions)[]) {
+    const value = overrides[key];
+    if (value !== undefined) Object.assign(settings, { [key]: value });
+  }
+  positiveInteger(`${prefix}k`, settings.k);
+  positiveInteger(`${prefix}candidates`, settings.candidates);
+  positiveInteger(`${prefix}maxPerDocument`, settings.maxPerDocument, true);
+  if (typeof settings.rrfK !== 'number' || !Number.isFinite(settings.rrfK) || settings.rrfK < 0) throw invalid(`${prefix}rrfK`, 'a finite number ≥ 0', settings.rrfK);
+  if (!SEARCH_MODES.includes(settings.mode)) throw invalid(`${prefix}mode`, `one of ${SEARCH_MODES.map((mode) => `"${mode}"`).join(', ')}`, settings.mode);
+  if (!EXPANSIONS.includes(settings.expansion)) throw invalid(`${prefix}expansion`, '"none" or "prf"', settings.expansion);
+  return settings;
+}
+
+const ANSWER_LLMS: readonly AnswerLlm[] = ['auto', 'webllm', 'transformers', 'extractive'];
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/** Checks answer settings; a bad value throws `INVALID_ARGUMENT` naming the option. */
+function answerSettings(settings: AnswerOptions): AnswerOptions {
+  positiveInteger('answer.candidates', settings.candidates);
+  positiveInteger('answer.maxSources', settings.maxSources);
+  if (!ANSWER_LLMS.includes(settings.llm)) throw invalid('answer.llm', `one of ${ANSWER_LLMS.map((llm) => `"${llm}"`).join(', ')}`, settings.llm);
+  const threshold = settings.refusalThreshold;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold))) throw invalid('answer.refusalThreshold', 'a finite number', threshold);
+  return settings;
 }

@@ -6,12 +6,12 @@ import * as Comlink from 'comlink';
 import { resolveRagOptions, type RagOptions, type SearchOptions } from './config.js';
 import type { AskEvent, AskOptions } from './generate/ask-types.js';
 import type { AddInput } from './engine/inputs.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './engine/types.js';
-import type { ImportResult } from './engine/knowledge-base.js';
+import type { AddResult, DocumentInfo, EngineStatus, ImportResult, SearchHit, SearchResult } from './engine/types.js';
 import type { StorageBreakdown } from './store/types.js';
 import { type EngineWorkerApi, type ProgressCallback, reviveAddResult } from './engine/worker-api.js';
 import { RagError, throwIfAborted } from './errors.js';
 import type { Chunk, TaskOptions } from './types.js';
+import { streamFrom } from './util/push-stream.js';
 import { installErrorTransfer } from './util/worker-errors.js';
 
 /** A knowledge base with its engine. Every method is async. */
@@ -26,10 +26,11 @@ export interface Rag {
   /** {@link search} with the mode that ran and where the time went. */
   searchDetailed(query: string, options?: Partial<SearchOptions> & { signal?: AbortSignal }): Promise<SearchResult>;
   /**
-   * Answers a question from the documents: an async iterable of events (`retrieval`, `token`,
-   * `refused`, `error`, `done`). Cancel with `signal`; concurrent asks are queued.
+   * Answers a question from the documents: an async iterable of events (`progress` while a model
+   * loads, `retrieval`, `token`, `refused`, `error`, `done`). Cancel with `signal`, or leave the
+   * loop: either stops the generation. Concurrent asks are queued.
    */
-  ask(question: string, options?: AskOptions): AsyncIterable<AskEvent>;
+  ask(question: string, options?: AskOptions & TaskOptions): AsyncIterableIterator<AskEvent>;
   chunk(chunkId: string): Promise<Chunk | undefined>;
   documentText(docId: string): Promise<string>;
   status(): Promise<EngineStatus>;
@@ -84,52 +85,15 @@ function isBrowserLike(): boolean {
 
 let taskCounter = 0;
 
-/** A push-to-pull queue: events pushed by a callback, read with `for await`. */
-class EventQueue<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
-  private waiting: ((result: IteratorResult<T>) => void) | undefined;
-  private failWaiting: ((error: unknown) => void) | undefined;
-  private done = false;
-  private error: unknown;
-
-  push(item: T): void {
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: item, done: false });
-    } else this.items.push(item);
-  }
-
-  end(): void {
-    this.done = true;
-    this.waiting?.({ value: undefined, done: true });
-    this.waiting = undefined;
-  }
-
-  fail(error: unknown): void {
-    this.error = error ?? new RagError('WORKER_FAILED', 'ask() failed.');
-    this.done = true;
-    this.failWaiting?.(this.error);
-    this.waiting = undefined;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: () => {
-        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
-        if (this.error !== undefined) return Promise.reject(this.error);
-        if (this.done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise<IteratorResult<T>>((resolve, reject) => {
-          this.waiting = resolve;
-          this.failWaiting = reject;
-        });
-      },
-    };
-  }
-}
+/**
+ * The engine worker's API as the page calls it: comlink's `Remote` in browsers (which the
+ * compiler checks is an `EngineWorkerApi`: every method already returns a promise), the object
+ * itself in Node.
+ */
+type EngineClient = EngineWorkerApi;
 
 interface Connection {
-  api: EngineWorkerApi;
+  api: EngineClient;
   /** Rejects when the worker dies. */
   died: Promise<never>;
   terminate(): void;
@@ -138,7 +102,7 @@ interface Connection {
 function startWorker(options: RagOptions, persistent: boolean): Connection {
   installErrorTransfer();
   const worker = new Worker(new URL('../workers/engine.worker.js', import.meta.url), { type: 'module', name: 'inpage-rag' });
-  const api = Comlink.wrap<EngineWorkerApi>(worker) as unknown as EngineWorkerApi;
+  const api: Comlink.Remote<EngineWorkerApi> = Comlink.wrap<EngineWorkerApi>(worker);
   const died = new Promise<never>((_, reject) => {
     const fail = (event: Event) => {
       const detail = (event as ErrorEvent).message || event.type;
@@ -149,7 +113,6 @@ function startWorker(options: RagOptions, persistent: boolean): Connection {
     worker.addEventListener('messageerror', fail);
   });
   died.catch(() => undefined);
-  void api.init(options);
   return { api, died, terminate: () => worker.terminate() };
 }
 
@@ -164,27 +127,42 @@ function startWorker(options: RagOptions, persistent: boolean): Connection {
 export async function createRag(options: RagOptions = {}): Promise<Rag> {
   const persistent = resolveRagOptions({ storage: options.storage, name: options.name }).storage.kind === 'indexeddb';
   const useWorker = options.worker === 'auto' || options.worker === undefined ? isBrowserLike() : options.worker;
-  let connection: Connection | undefined;
+  let connection: Promise<Connection> | undefined;
   let closed = false;
 
   async function connect(): Promise<Connection> {
     if (closed) throw new RagError('INVALID_ARGUMENT', 'This engine was closed; create a new one with createRag().');
-    if (connection) return connection;
-    if (useWorker) {
-      connection = startWorker(options, persistent);
-    } else {
+    connection ??= open();
+    try {
+      return await connection;
+    } catch (error) {
+      connection = undefined;
+      throw error;
+    }
+  }
+
+  /** Starts the engine and waits for its init, so a failing init rejects with its own code. */
+  async function open(): Promise<Connection> {
+    let started: Connection;
+    if (useWorker) started = startWorker(options, persistent);
+    else {
       // Loaded only here, so a page that runs the engine in a worker does not load it twice.
       const { createEngineWorkerApi } = await import('./engine/worker-api.js');
-      const api = createEngineWorkerApi();
-      await api.init(options);
-      connection = { api, died: new Promise<never>(() => undefined), terminate: () => undefined };
+      const api = createEngineWorkerApi({ openPrebuilt: async () => (await import('./prebuilt/engine-branch.js')).openPrebuiltEngine });
+      started = { api, died: new Promise<never>(() => undefined), terminate: () => undefined };
     }
-    return connection;
+    try {
+      await Promise.race([started.api.init(options), started.died]);
+    } catch (error) {
+      started.terminate();
+      throw error;
+    }
+    return started;
   }
 
   /** Runs one call, turning a worker crash into WORKER_FAILED and a signal into a cancellation. */
   async function call<T>(
-    run: (api: EngineWorkerApi, taskId: string, onProgress?: ProgressCallback) => Promise<T>,
+    run: (api: EngineClient, taskId: string, onProgress?: ProgressCallback) => Promise<T>,
     task: TaskOptions = {},
   ): Promise<T> {
     throwIfAborted(task.signal);
@@ -205,7 +183,7 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     try {
       return await Promise.race([run(current.api, taskId, onProgress), current.died, aborted]);
     } catch (error) {
-      if (error instanceof RagError && error.code === 'WORKER_FAILED' && connection === current) {
+      if (error instanceof RagError && error.code === 'WORKER_FAILED' && connection && (await connection.catch(() => undefined)) === current) {
         current.terminate();
         connection = undefined;
       }
@@ -234,14 +212,12 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
       return call((api, taskId) => api.searchDetailed(query, { ...settings, taskId }), { signal });
     },
     ask: (question, askOptions = {}) => {
-      const { signal, onProgress: _ignored, ...rest } = askOptions as AskOptions & { onProgress?: unknown };
-      const events = new EventQueue<AskEvent>();
-      const onEvent = (event: AskEvent) => events.push(event);
-      call((api, taskId) => api.ask(question, { ...rest, taskId }, useWorker ? Comlink.proxy(onEvent) : onEvent), { signal }).then(
-        () => events.end(),
-        (error: unknown) => events.fail(error),
+      const { signal, onProgress, ...rest } = askOptions;
+      // Leaving the loop fires `stopped`, which cancels the task in the engine: generation stops there.
+      return streamFrom<AskEvent>(
+        (push, stopped) => call((api, taskId, progress) => api.ask(question, { ...rest, taskId }, useWorker ? Comlink.proxy(push) : push, progress), { signal: stopped, onProgress }),
+        { signal },
       );
-      return events;
     },
     chunk: (chunkId) => call((api) => api.chunk(chunkId)),
     documentText: (docId) => call((api) => api.documentText(docId)),
@@ -255,7 +231,7 @@ export async function createRag(options: RagOptions = {}): Promise<Rag> {
     storageBreakdown: () => call((api) => api.storageBreakdown()),
     async close() {
       closed = true;
-      const current = connection;
+      const current = await connection?.catch(() => undefined);
       connection = undefined;
       if (!current) return;
       // Lets the engine save its pending lexical snapshot; a stuck worker is stopped anyway.

@@ -50,6 +50,10 @@ export const ErrorCode = Object.freeze({
   UNSUPPORTED_ENVIRONMENT: 'UNSUPPORTED_ENVIRONMENT',
   /** A document or chunk id is not known. */
   NOT_FOUND: 'NOT_FOUND',
+  /** The engine reads a prebuilt index, which cannot be changed (add, remove, import, export). */
+  READ_ONLY: 'READ_ONLY',
+  /** What was asked for is not in the data (a prebuilt index that ships no page text). */
+  NOT_AVAILABLE: 'NOT_AVAILABLE',
 } as const);
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -14,6 +14,7 @@ export type { AddInput, TextInput } from './engine/inputs.js';
 export type { AddFailure, AddResult, AddSkip, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from './engine/types.js';
 export { KnowledgeBase } from './engine/knowledge-base.js';
 export type { ImportOptions, ImportResult, KnowledgeBaseHooks } from './engine/knowledge-base.js';
+export type { Engine, SearchCallOptions } from './engine/contract.js';
 
 // Persistence
 export { deleteStore as deleteKnowledgeBase, STORE_SCHEMA_VERSION } from './store/idb-store.js';
@@ -123,7 +124,7 @@ export type { ExtractedSentence, ExtractiveOptions } from './generate/extractive
 // widget
 export { defineRagChat } from './widget/define.js';
 export { parseExamples, RagChatElement } from './widget/rag-chat.js';
-export { ragBackend, searchAsk } from './widget/search-ask.js';
+export { ragBackend } from './widget/rag-backend.js';
 export { linkCitations, loadMarkdown, renderMarkdown } from './widget/markdown.js';
 export { FEEDBACK_KEY, readFeedback } from './widget/feedback.js';
 export type {

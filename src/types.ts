@@ -90,3 +90,20 @@ export interface TaskOptions {
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
+
+/** A stored document, as `documents()` lists it. */
+export interface DocumentInfo {
+  id: string;
+  title: string;
+  url?: string;
+  lang: LanguageCode;
+  format: DocumentFormat;
+  /** Size of the source (bytes of a file, characters of a string). */
+  bytes: number;
+  /** Characters of the normalised text. */
+  characters: number;
+  chunks: number;
+  warnings: ParseWarning[];
+  /** When it was added (ms since the epoch). */
+  addedAt: number;
+}

@@ -29,8 +29,8 @@ describe('KnowledgeBase', () => {
     expect(result.failures).toEqual([]);
   });
 
-  it('loads the embedding model and counts tokens with its tokenizer', () => {
-    const status = kb.status();
+  it('loads the embedding model and counts tokens with its tokenizer', async () => {
+    const status = await kb.status();
     expect(status.embedding?.model).toBe('tiny-bge');
     expect(status.embedding?.dimension).toBe(64);
     expect(status.documents).toBe(3);
@@ -54,7 +54,7 @@ describe('KnowledgeBase', () => {
 
   it('returns hits whose text is the document slice', async () => {
     const hits = await kb.search('koalas sleep', { k: 2 });
-    for (const hit of hits) expect(kb.documentText(hit.docId).slice(hit.start, hit.end)).toBe(hit.text);
+    for (const hit of hits) expect((await kb.documentText(hit.docId)).slice(hit.start, hit.end)).toBe(hit.text);
   });
 
   it('replaces a document added again with the same id, and removes it', async () => {
@@ -100,7 +100,7 @@ describe('KnowledgeBase without an embedding model', () => {
       resolveRagOptions({ embedding: { model: 'no-such-model' }, runtime: { modelBaseUrl: models, allowRemoteModels: false } }),
     );
     await kb.add([piano]);
-    expect(kb.status().embeddingError?.code).toBe('MODEL_LOAD_FAILED');
+    expect((await kb.status()).embeddingError?.code).toBe('MODEL_LOAD_FAILED');
     expect((await kb.search('hammers'))[0].docId).toBe('piano');
   });
 });

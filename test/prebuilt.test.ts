@@ -5,8 +5,9 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveRagOptions } from '../src/config.js';
+import { createRag } from '../src/engine.js';
 import { createEmbedder, type Embedder } from '../src/embed/embedder.js';
 import { configureRuntime } from '../src/embed/runtime.js';
 import { isRagError } from '../src/errors.js';
@@ -90,6 +91,34 @@ describe('prebuilt index of a generated site', () => {
     // The tiny embedder is noisy: the page is among the first hits, not always the first.
     expect(hits.map((hit) => hit.url)).toContain(`/${page.path}`);
     expect((await kb.status()).embedding?.dimension).toBe(64);
+  });
+
+  it('through createRag: lists its pages, reads chunks and page text, and refuses changes with READ_ONLY', async () => {
+    const served = folderFetch(out, BASE);
+    vi.stubGlobal('fetch', (url: string | URL) => served.fetch(String(url)));
+    try {
+      const rag = await createRag({ index: BASE, worker: false, embedding: false });
+      const page = pages[42];
+      const [hit] = await rag.search(page.question, { k: 1 });
+      expect(await rag.chunk(hit.chunkId)).toMatchObject({ id: hit.chunkId, docId: hit.docId, text: hit.text });
+      expect((await rag.documentText(hit.docId)).slice(hit.start, hit.end)).toBe(hit.text);
+      await expect(rag.documentText('no-such-page')).rejects.toSatisfy((error) => isRagError(error, 'NOT_FOUND'));
+      const documents = await rag.documents();
+      expect(documents.length).toBe((await rag.status()).documents);
+      expect(documents.find((doc) => doc.id === hit.docId)).toMatchObject({ title: hit.title, url: hit.url });
+      // An engine that has searched nothing reads chunks and page text from the shards.
+      const fresh = await createRag({ index: BASE, worker: false, embedding: false });
+      expect(await fresh.chunk(hit.chunkId)).toMatchObject({ id: hit.chunkId, text: hit.text });
+      expect((await fresh.documentText(hit.docId)).slice(hit.start, hit.end)).toBe(hit.text);
+      expect(await fresh.chunk('no-such-chunk')).toBeUndefined();
+      await fresh.close();
+      for (const change of [() => rag.remove(hit.docId), () => rag.add({ text: 'x' }), () => rag.exportFile(), () => rag.importFile(new Uint8Array(8))]) {
+        await expect(change()).rejects.toSatisfy((error) => isRagError(error, 'READ_ONLY'));
+      }
+      await rag.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('dense search rescores every hit it returns, however small the rescoring depth', async () => {

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { resolve } from 'node:path';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RagOptions, resolveRagOptions } from '../src/config.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { isRagError, RagError } from '../src/errors.js';
@@ -71,15 +71,15 @@ describe('IndexedDB store', () => {
     await second.ready();
     expect((await second.documents()).map((doc) => doc.id)).toEqual(['koala', 'piano', 'tea']);
     // Opened from the snapshot, texts stay in the store until needed.
-    expect(() => second.documentText('tea')).toThrow(/not loaded/);
-    expect(await second.loadDocumentText('tea')).toBe(tea.text);
-    const status = second.status();
+    expect(second.corpus.textless.has('tea')).toBe(true);
+    expect(await second.documentText('tea')).toBe(tea.text);
+    const status = await second.status();
     expect(status.store).toMatchObject({ kind: 'indexeddb', name });
     expect(status.store.repair).toMatchObject({ removedDocuments: [], removedOrphans: 0, rebuiltLexical: false, reembedded: 0 });
     for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
       const hits = await second.search('which instrument has hammers and strings', { k: 3, mode });
       expect(hits[0].docId).toBe('piano');
-      expect(second.documentText(hits[0].docId).slice(hits[0].start, hits[0].end)).toBe(hits[0].text);
+      expect((await second.documentText(hits[0].docId)).slice(hits[0].start, hits[0].end)).toBe(hits[0].text);
     }
     const after = await second.search('which instrument has hammers and strings', { k: 3 });
     expect(after.map((hit) => [hit.chunkId, hit.fusedScore, hit.denseScore])).toEqual(before.map((hit) => [hit.chunkId, hit.fusedScore, hit.denseScore]));
@@ -93,7 +93,7 @@ describe('IndexedDB store', () => {
     // No close(): like a closed tab, the snapshot timer never fired.
     const second = engine(name);
     await second.ready();
-    expect(second.status().store.repair?.rebuiltLexical).toBe(true);
+    expect((await second.status()).store.repair?.rebuiltLexical).toBe(true);
     expect((await second.search('eucalyptus', { mode: 'lexical' }))[0].docId).toBe('koala');
   });
 
@@ -135,7 +135,7 @@ describe('IndexedDB store', () => {
 
     const second = engine(name);
     await second.ready();
-    const repair = second.status().store.repair!;
+    const repair = (await second.status()).store.repair!;
     expect(repair.removedDocuments).toEqual(['piano']);
     expect(repair.removedOrphans).toBe(1);
     expect(repair.droppedVectors).toEqual(['tea']);
@@ -156,7 +156,7 @@ describe('IndexedDB store', () => {
     const progress: string[] = [];
     const withModel = engine(name);
     await withModel.ready({ onProgress: (event) => event.stage === 'embed' && progress.push(`${event.done}/${event.total}`) });
-    expect(withModel.status().store.repair?.reembedded).toBe(2);
+    expect((await withModel.status()).store.repair?.reembedded).toBe(2);
     expect(progress.at(-1)).toBe('2/2');
     expect((await withModel.search('hammers strike strings', { mode: 'dense', k: 1 }))[0].docId).toBe('piano');
   });
@@ -166,12 +166,12 @@ describe('IndexedDB store', () => {
     const long = { id: 'long', text: Array.from({ length: 40 }, (_, i) => `Sentence number ${i} talks about topic ${i % 7} in some detail.`).join(' ') };
     const coarse = engine(name, { chunking: { maxTokens: 256 } });
     await coarse.add([long]);
-    const before = coarse.status().chunks;
+    const before = (await coarse.status()).chunks;
     await coarse.close();
     const fine = engine(name, { chunking: { maxTokens: 64, overlapTokens: 0, minTokens: 8 } });
     await fine.ready();
-    expect(fine.status().store.repair?.reembedded).toBe(1);
-    expect(fine.status().chunks).toBeGreaterThan(before);
+    expect((await fine.status()).store.repair?.reembedded).toBe(1);
+    expect((await fine.status()).chunks).toBeGreaterThan(before);
     const hits = await fine.search('topic 3', { mode: 'lexical', k: 50 });
     expect(hits.every((hit) => hit.tokens <= 64)).toBe(true);
   });
@@ -197,7 +197,7 @@ describe('IndexedDB store', () => {
 
     const reembedding = engine(name);
     await reembedding.ready();
-    expect(reembedding.status().store.repair?.reembedded).toBe(2);
+    expect((await reembedding.status()).store.repair?.reembedded).toBe(2);
     expect((await reembedding.search('hammers strike strings', { mode: 'dense', k: 1 }))[0].docId).toBe('piano');
     await reembedding.close();
     const check = await openDB(databaseName(name));
@@ -227,6 +227,35 @@ describe('IndexedDB store', () => {
     expect(await rawCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
     // Space freed: the same document goes in.
     expect((await kb.add([piano])).added.map((doc) => doc.id)).toEqual(['piano']);
+  });
+
+  it('reports a lexical snapshot that cannot be saved in status() and as a warning', async () => {
+    const name = freshName();
+    const kb = engine(name);
+    await kb.add([koala]);
+    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => IDBRequest };
+    const put = proto.put;
+    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === 'snapshots') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let warned: number;
+    try {
+      expect(await kb.saveSnapshot()).toBe(false);
+      warned = warn.mock.calls.length;
+    } finally {
+      proto.put = put;
+      warn.mockRestore();
+    }
+    expect((await kb.status()).warnings).toEqual([expect.objectContaining({ code: 'QUOTA_EXCEEDED', message: expect.stringContaining('lexical index') })]);
+    expect(warned).toBe(1);
+    // The documents are safe; the next open rebuilds the index.
+    await kb.close();
+    const reopened = engine(name);
+    await reopened.ready();
+    expect((await reopened.status()).store.repair?.rebuiltLexical).toBe(true);
+    expect((await reopened.search('eucalyptus', { mode: 'lexical' }))[0].docId).toBe('koala');
   });
 
   it('lets two engines on one store see each other’s changes', async () => {
@@ -291,7 +320,7 @@ describe('IndexedDB store', () => {
     const bytes = await kb.storageBreakdown();
     expect(bytes.documents).toBe(3);
     expect(bytes.vector).toBe(bytes.chunks * 64 * 4);
-    const texts = ['koala', 'piano', 'tea'].map((id) => new TextEncoder().encode(kb.documentText(id)).length);
+    const texts = await Promise.all(['koala', 'piano', 'tea'].map(async (id) => new TextEncoder().encode(await kb.documentText(id)).length));
     expect(bytes.text).toBe(texts.reduce((sum, length) => sum + length, 0));
     expect(bytes.lexical).toBeGreaterThan(0);
     expect(bytes.total).toBe(bytes.text + bytes.vector + bytes.lexical + bytes.meta);

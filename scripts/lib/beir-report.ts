@@ -20,7 +20,7 @@ export async function evaluateBeir(
   log(`eval: BEIR ${dataset.name}: ${dataset.corpus.length} documents, ${dataset.queries.size} judged queries`);
   const docs = await parseBeirCorpus(dataset);
   const { kb, buildMs } = await buildKnowledgeBase(docs, models, tokenizers);
-  const status = kb.status();
+  const status = await kb.status();
   const figures: Record<string, unknown> = {};
   for (const mode of modes) {
     if (mode !== 'lexical' && !status.embedding) {

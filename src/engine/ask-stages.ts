@@ -11,27 +11,29 @@ import { evidenceScore } from '../generate/guard.js';
 import { answerLanguage, refusalSentence } from '../generate/prompt.js';
 import type { Generator } from '../generate/types.js';
 import { createReranker, type Reranker } from '../rerank/reranker.js';
-import type { Progress } from '../types.js';
+import type { TaskOptions } from '../types.js';
 import type { AskStages } from './ask.js';
+import { SharedLoad } from './shared-load.js';
 import type { SearchResult } from './types.js';
 
 /** What the stages need of the knowledge base. */
 export interface AskHost {
   searchDetailed(query: string, options: { k: number; signal?: AbortSignal }): Promise<SearchResult>;
-  documentText(docId: string): string;
 }
 
-/** Loads the generator and reranker once and builds the stages of each ask. */
+/**
+ * Loads the generator and the reranker, each shared by every ask: a cancelled ask leaves the
+ * load running, a failed load is tried again by the next ask, and each waiting ask hears the
+ * download progress.
+ */
 export class AskResources {
-  private generatorLoad: Promise<Generator> | undefined;
-  private rerankerLoad: Promise<Reranker> | undefined;
+  private readonly generatorLoad: SharedLoad<Generator>;
+  private readonly rerankerLoad: SharedLoad<Reranker> | undefined;
   /** Why the generator in use was chosen (and what failed before it). */
   generatorReason = '';
 
-  constructor(private readonly options: ResolvedRagOptions) {}
-
-  generator(onProgress?: (progress: Progress) => void): Promise<Generator> {
-    this.generatorLoad ??= (async () => {
+  constructor(private readonly options: ResolvedRagOptions) {
+    this.generatorLoad = new SharedLoad(async (onProgress) => {
       const { llm, llmModel } = this.options.answer;
       const choice = await createGenerator({
         llm,
@@ -41,30 +43,38 @@ export class AskResources {
       this.generatorReason = choice.reason;
       await choice.generator.load({ onProgress });
       return choice.generator;
-    })();
-    this.generatorLoad.catch(() => {
-      this.generatorLoad = undefined;
     });
-    return this.generatorLoad;
+    const settings = options.rerank;
+    this.rerankerLoad = settings
+      ? new SharedLoad((onProgress) => createReranker({ model: settings.model, device: settings.device, dtype: settings.dtype, onProgress }))
+      : undefined;
   }
 
-  reranker(): Promise<Reranker> | undefined {
-    const settings = this.options.rerank;
-    if (!settings) return undefined;
-    this.rerankerLoad ??= createReranker({ model: settings.model, device: settings.device, dtype: settings.dtype });
-    return this.rerankerLoad;
+  generator(task: TaskOptions = {}): Promise<Generator> {
+    return this.generatorLoad.get(task);
+  }
+
+  /** The reranker (loaded on first use), or undefined when reranking is off. */
+  reranker(task: TaskOptions = {}): Promise<Reranker> | undefined {
+    return this.rerankerLoad?.get(task);
+  }
+
+  /** Frees the loaded models. */
+  async dispose(): Promise<void> {
+    await this.generatorLoad.value?.dispose();
+    await this.rerankerLoad?.value?.dispose();
   }
 
   /** The stages of one ask. */
-  stages(host: AskHost, onProgress?: (progress: Progress) => void): AskStages {
-    const rerankerLoad = this.reranker();
+  stages(host: AskHost, task: TaskOptions = {}): AskStages {
+    const hasReranker = this.rerankerLoad !== undefined;
     const threshold = this.options.answer.refusalThreshold;
     const rerankModel = this.options.rerank ? this.options.rerank.model : undefined;
     return {
       search: (query, options) => host.searchDetailed(query, options),
-      rerank: rerankerLoad
+      rerank: hasReranker
         ? async (query, hits, signal) => {
-            const reranker = await rerankerLoad;
+            const reranker = (await this.reranker({ signal, onProgress: task.onProgress }))!;
             const byId = new Map(hits.map((hit) => [hit.chunkId, hit]));
             const scores = await reranker.rerank(
               query,
@@ -76,13 +86,12 @@ export class AskResources {
         : undefined,
       evidence: (query, hits, reranked) => evidenceScore(hits, { query, reranked }),
       threshold: (kind) => threshold ?? defaultThreshold(kind as 'lexical' | 'dense' | 'rerank', rerankModel).threshold,
-      generator: () => this.generator(onProgress),
+      generator: () => this.generator(task),
       check: (text, sources) => {
         const checked = checkCitations(text, sources);
         return { text: checked.text, citations: checked.citations, groundedness: checked.groundedness, unsupported: checked.unsupported };
       },
       refusalText: (question) => refusalSentence(answerLanguage(question).code),
-      documentText: (docId) => host.documentText(docId),
     };
   }
 }

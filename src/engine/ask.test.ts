@@ -53,7 +53,6 @@ function stagesWith(generator: Generator, score: number): AskStages {
     generator: async () => generator,
     check: (text) => ({ text: text.replace(/\[9\]/g, ''), citations: [], groundedness: 1, unsupported: [] }),
     refusalText: () => 'REFUSED',
-    documentText: () => 'Koalas sleep twenty hours.',
   };
 }
 
@@ -76,6 +75,26 @@ describe('runAsk', () => {
     expect(done.answer.refused).toBe(false);
     expect(done.answer.generator).toBe('transformers');
     expect(done.answer.timings.firstTokenMs).toBeGreaterThan(0);
+  });
+
+  it('checks citations against the sources the prompt budget kept, and gives the model only those', async () => {
+    const answer = vi.fn();
+    // Each source costs 1000 tokens: a 2,000-token window (a quarter kept for the answer) holds one.
+    const countTokens = (text: string) => (text.match(/zorp/g) ?? []).length * 1000 + 1;
+    const generator: Generator = { ...fakeGenerator('Alpha [1]. Gamma [3].', answer), contextWindow: 2000, countTokens };
+    const checked: number[][] = [];
+    const stages = stagesWith(generator, 0.9);
+    const hits = [hit('a', 'Alpha zorp.'), hit('b', 'Beta zorp.'), hit('c', 'Gamma zorp.')];
+    stages.search = async () => ({ hits, mode: 'lexical', timings: { embedMs: 0, vectorMs: 0, lexicalMs: 0, fuseMs: 0, totalMs: 0 } });
+    stages.check = (text, sources) => {
+      checked.push(sources.map((source) => source.n));
+      return { text, citations: [], groundedness: 1, unsupported: [] };
+    };
+    const events = await collect(runAsk('What is known?', {}, stages, { candidates: 8, maxSources: 4 }));
+    expect(events.at(-1)?.type).toBe('done');
+    const given = (answer.mock.calls[0][0] as AnswerRequest).sources.map((source) => source.n);
+    expect(given).toEqual([1]);
+    expect(checked).toEqual([given]);
   });
 
   it('rewrites a follow-up question with the conversation before searching', async () => {
@@ -166,7 +185,7 @@ describe('KnowledgeBase.ask (extractive)', () => {
     expect(done.answer.text).toContain('twenty hours');
     expect(done.answer.citations[0]).toMatchObject({ n: 1, docId: 'koala' });
     const { quote, start, end } = done.answer.citations[0];
-    expect(kb.documentText('koala').slice(start, end)).toBe(quote);
+    expect((await kb.documentText('koala')).slice(start, end)).toBe(quote);
     expect(done.answer.groundedness).toBeGreaterThan(0.5);
   });
 

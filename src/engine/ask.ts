@@ -5,7 +5,9 @@
  */
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { AskEvent, AskOptions, AskTimings, Citation, RefusalReason } from '../generate/ask-types.js';
+import { buildPrompt } from '../generate/prompt.js';
 import type { AnswerSource, ChatMessage, Generator } from '../generate/types.js';
+import { answerTokens, DEFAULT_MAX_ANSWER_TOKENS } from '../generate/webllm-messages.js';
 import { reciprocalRankFusion } from '../retrieve/fusion.js';
 import type { SearchHit, SearchResult } from './types.js';
 
@@ -33,11 +35,10 @@ export interface AskStages {
   /** Answer when `score >= threshold`. */
   threshold(kind: string): number;
   generator(): Promise<Generator>;
-  /** Parses and checks the citations of a finished answer against its sources. */
-  check(text: string, sources: AnswerSource[], documentText: (docId: string) => string): CheckedAnswer;
+  /** Parses and checks the citations of a finished answer against the sources the model was given. */
+  check(text: string, sources: AnswerSource[]): CheckedAnswer;
   /** The sentence to answer with when refusing, in the question's language. */
   refusalText(question: string): string;
-  documentText(docId: string): string;
 }
 
 /** Settings of the pipeline (defaults in the engine's config). */
@@ -52,6 +53,22 @@ function toSource(hit: SearchHit, n: number): AnswerSource {
 }
 
 const now = () => performance.now();
+
+/**
+ * The sources that fit the generator's prompt budget (the lowest-ranked dropped, the last maybe
+ * cut at a sentence end): the generator is given these, and the citations are checked against them.
+ */
+function packedSources(generator: Generator, question: string, history: ChatMessage[], offered: AnswerSource[]): AnswerSource[] {
+  const contextWindow = generator.contextWindow;
+  return buildPrompt({
+    question,
+    sources: offered,
+    history,
+    contextWindow,
+    maxAnswerTokens: answerTokens({}, DEFAULT_MAX_ANSWER_TOKENS, contextWindow),
+    countTokens: (text) => generator.countTokens(text),
+  }).sources;
+}
 
 /** Asks the LLM for `count` rephrasings of a query, one per line. */
 async function rephrasings(query: string, count: number, generator: Generator, signal?: AbortSignal): Promise<string[]> {
@@ -194,7 +211,7 @@ async function* answerQuery(context: AskContext, options: AskOptions, stages: As
 
   const generator = context.generator ?? (await stages.generator());
   mark = now();
-  const sources = hits.slice(0, options.maxSources ?? settings.maxSources).map((hit, index) => toSource(hit, index + 1));
+  const sources = packedSources(generator, asked, history, hits.slice(0, options.maxSources ?? settings.maxSources).map((hit, index) => toSource(hit, index + 1)));
   timings.promptMs = now() - mark;
   const generateStart = now();
   let text = '';
@@ -205,7 +222,7 @@ async function* answerQuery(context: AskContext, options: AskOptions, stages: As
   }
   throwIfAborted(signal);
   timings.generateMs = now() - generateStart;
-  const checked = stages.check(text, sources, (docId) => stages.documentText(docId));
+  const checked = stages.check(text, sources);
   const modelRefused = checked.text.trim() === stages.refusalText(asked).trim();
   timings.totalMs = now() - started;
   yield {

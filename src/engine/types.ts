@@ -1,28 +1,13 @@
 /**
  * What the engine returns: document summaries, add results, search hits and status.
  */
-import type { SearchMode } from '../config.js';
 import type { RagError } from '../errors.js';
-import type { RetrievedItem } from '../retrieve/hybrid-search.js';
+import type { SearchHit, SearchMode } from '../retrieve/hybrid-search.js';
 import type { StoreStatus } from '../store/types.js';
-import type { DocumentFormat, LanguageCode, ParseWarning } from '../types.js';
+import type { DocumentInfo, TaskOptions } from '../types.js';
 
-/** A stored document, as `documents()` lists it. */
-export interface DocumentInfo {
-  id: string;
-  title: string;
-  url?: string;
-  lang: LanguageCode;
-  format: DocumentFormat;
-  /** Size of the source (bytes of a file, characters of a string). */
-  bytes: number;
-  /** Characters of the normalised text. */
-  characters: number;
-  chunks: number;
-  warnings: ParseWarning[];
-  /** When it was added (ms since the epoch). */
-  addedAt: number;
-}
+export type { DocumentInfo } from '../types.js';
+export type { SearchHit } from '../retrieve/hybrid-search.js';
 
 /** An input of `add()` that could not be added, with its coded error. */
 export interface AddFailure {
@@ -50,27 +35,6 @@ export interface AddResult {
   failures: AddFailure[];
 }
 
-/** A search result: the chunk, where it comes from, and what each retriever said. */
-export interface SearchHit extends RetrievedItem {
-  /** The mode that produced it (`lexical` when hybrid fell back for want of a model). */
-  mode: SearchMode;
-  chunkId: string;
-  docId: string;
-  /** The chunk's text, exactly `document text.slice(start, end)`. */
-  text: string;
-  /** Title and heading path of the chunk. */
-  context: string;
-  title: string;
-  url?: string;
-  anchor?: string;
-  page?: number;
-  headingPath: string[];
-  start: number;
-  end: number;
-  tokens: number;
-  lang: LanguageCode;
-}
-
 /** What the engine runs with. */
 export interface EngineStatus {
   documents: number;
@@ -85,8 +49,12 @@ export interface EngineStatus {
   /** Why the loaded generator was chosen, once one has loaded. */
   generatorReason: string | null;
   reranker: string | null;
+  /** Answer tokens the generator has produced in this engine's life (a stopped answer stops adding). */
+  generatedTokens: number;
   /** Where the knowledge base lives and what the last open repaired. */
   store: StoreStatus;
+  /** Problems that did not stop the engine but lose something (a lexical snapshot that could not be saved). */
+  warnings: { code: string; message: string }[];
 }
 
 /** Where a search's time went, in milliseconds. */
@@ -105,4 +73,17 @@ export interface SearchResult {
   hits: SearchHit[];
   mode: SearchMode;
   timings: SearchTimings;
+}
+
+/** Options of `importFile()`. */
+export interface ImportOptions extends TaskOptions {
+  /** Replace everything stored by the file's documents (default: merge, the file's version wins per id). */
+  replace?: boolean;
+}
+
+/** What `importFile()` did. */
+export interface ImportResult {
+  imported: number;
+  /** Imported documents re-embedded because their vectors came from another model (or had none). */
+  reembedded: number;
 }

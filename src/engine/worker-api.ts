@@ -10,8 +10,8 @@ import type { AskEvent, AskOptions } from '../generate/ask-types.js';
 import type { Chunk, Progress } from '../types.js';
 import type { AddInput } from './inputs.js';
 import type { StorageBreakdown } from '../store/types.js';
-import type { ImportResult, KnowledgeBase } from './knowledge-base.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult } from './types.js';
+import type { Engine, OpenPrebuiltEngine } from './contract.js';
+import type { AddResult, DocumentInfo, EngineStatus, ImportResult, SearchHit, SearchResult } from './types.js';
 
 /** Per-call options that can cross the boundary (structured-cloneable). */
 export interface RemoteTaskOptions {
@@ -41,6 +41,12 @@ export interface RemoteAskOptions extends RemoteTaskOptions {
   rerank?: boolean;
   maxSources?: number;
   multiQuery?: number;
+}
+
+/** Where the engine finds what it does not carry itself. */
+export interface EngineWorkerApiOptions {
+  /** Loads the prebuilt-index engine (only called when `createRag({ index })` asks for one). */
+  openPrebuilt?: () => Promise<OpenPrebuiltEngine>;
 }
 
 /** What the engine worker exposes (the same object runs in-process in Node). */
@@ -73,13 +79,13 @@ export interface EngineWorkerApi {
  * @example
  * Comlink.expose(createEngineWorkerApi())
  */
-export function createEngineWorkerApi(): EngineWorkerApi {
-  let kb: KnowledgeBase | undefined;
-  /** The knowledge base init() is loading: calls that arrive meanwhile wait for it. */
-  let opening: Promise<KnowledgeBase> | undefined;
+export function createEngineWorkerApi(apiOptions: EngineWorkerApiOptions = {}): EngineWorkerApi {
+  let kb: Engine | undefined;
+  /** The engine init() is opening: calls that arrive meanwhile wait for it. */
+  let opening: Promise<Engine> | undefined;
   const controllers = new Map<string, AbortController>();
 
-  async function base(): Promise<KnowledgeBase> {
+  async function base(): Promise<Engine> {
     if (!opening) throw new RagError('INVALID_ARGUMENT', 'The engine worker was used before init(); createRag() does this for you.');
     return opening;
   }
@@ -96,13 +102,15 @@ export function createEngineWorkerApi(): EngineWorkerApi {
 
   return {
     async init(options) {
-      // createRag({ index }): the read-only knowledge base of a prebuilt index (src/prebuilt/).
+      const resolved = resolveRagOptions({ ...options, worker: false });
       // Each kind is its own chunk: a prebuilt index never loads the parsers and the store.
-      opening = (async () => {
-        const resolved = resolveRagOptions({ ...options, worker: false });
-        const { index } = options;
-        if (index) return (await import('../prebuilt/engine-branch.js')).prebuiltKnowledgeBase(resolved, index);
-        return new (await import('./knowledge-base.js')).KnowledgeBase(resolved);
+      opening = (async (): Promise<Engine> => {
+        if (!options.index) return new (await import('./knowledge-base.js')).KnowledgeBase(resolved);
+        if (!apiOptions.openPrebuilt) {
+          throw new RagError('UNSUPPORTED_ENVIRONMENT', 'This engine build cannot read prebuilt indexes; use the package\'s createRag() or its worker.');
+        }
+        // createRag({ index }): the read-only knowledge base of a prebuilt index.
+        return (await apiOptions.openPrebuilt())(resolved, options.index);
       })();
       kb = await opening;
     },
@@ -134,8 +142,8 @@ export function createEngineWorkerApi(): EngineWorkerApi {
         for await (const event of (await base()).ask(question, { ...askOptions, signal, onProgress })) await onEvent(event);
       });
     },
-    chunk: async (chunkId) => (await base()).loadChunk(chunkId),
-    documentText: async (docId) => (await base()).loadDocumentText(docId),
+    chunk: async (chunkId) => (await base()).chunk(chunkId),
+    documentText: async (docId) => (await base()).documentText(docId),
     status: async () => (await base()).status(),
     exportFile: async () => {
       const bytes = await (await base()).exportFile();

@@ -2,7 +2,8 @@
  * What `rag.ask()` streams: retrieval results, answer tokens, a refusal, an error, and finally
  * the whole answer with its checked citations.
  */
-import type { SearchHit } from '../engine/types.js';
+import type { SearchHit } from '../retrieve/hybrid-search.js';
+import type { Progress } from '../types.js';
 import type { ChatMessage, GeneratorKind } from './types.js';
 
 /** A citation of the answer, checked against the sources. */
@@ -57,8 +58,9 @@ export interface AskTimings {
   totalMs: number;
 }
 
-/** One event of `rag.ask()`. */
+/** One event of `rag.ask()`; `progress` comes while a model the answer needs loads (the shape of `add()`'s progress). */
 export type AskEvent =
+  | { type: 'progress'; progress: Progress }
   | { type: 'retrieval'; query: string; hits: SearchHit[] }
   | { type: 'token'; text: string }
   | { type: 'refused'; reason: RefusalReason; message: string; hits: SearchHit[] }

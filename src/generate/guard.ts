@@ -20,7 +20,7 @@
  * calibrated on one half and applied to the other (2-fold, 50 repeats). For comparison: raw BM25
  * top-1 0.84, `lexicalNormalized` alone 0.865, the same mean without the Chinese scale 0.88.
  */
-import type { SearchHit } from '../engine/types.js';
+import type { SearchHit } from '../retrieve/hybrid-search.js';
 import { isChineseText, queryContentTerms, termOverlap, textContentTerms } from './sentences.js';
 
 /** What an evidence score is made of. */

@@ -1,7 +1,7 @@
 /**
  * The WASM generator: transformers.js causal-LM generation for browsers without WebGPU. The chat
- * template of the model's tokenizer formats the messages; a `TextStreamer` callback feeds an async
- * queue, so callers iterate text deltas; a fired signal interrupts generation between tokens.
+ * template of the model's tokenizer formats the messages; a `TextStreamer` callback feeds a push
+ * stream, so callers iterate text deltas; a fired signal interrupts generation between tokens.
  */
 import type { PreTrainedModel, PreTrainedTokenizer, ProgressInfo } from '@huggingface/transformers';
 import { chooseDeviceAndDtype, detectCapabilities, type ModelDevice, type ModelDtype } from '../embed/device.js';
@@ -9,6 +9,7 @@ import { toDownloadProgress } from '../embed/embedder.js';
 import { loadTransformers } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import type { TaskOptions } from '../types.js';
+import { createPushStream } from '../util/push-stream.js';
 import { DEFAULT_TRANSFORMERS_LLM_PRESET, findTransformersLlmPreset } from './llm-presets.js';
 import { neutralizeMessages } from './special-tokens.js';
 import type { AnswerRequest, ChatMessage, CompleteOptions, Generator } from './types.js';
@@ -51,41 +52,6 @@ interface Loaded {
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
   contextWindow: number;
-}
-
-/** An async queue of text pieces fed by a callback, ended by `close()` or `fail()`. */
-function createTextQueue() {
-  const pieces: string[] = [];
-  let wake: (() => void) | undefined;
-  let isClosed = false;
-  let failure: unknown;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  return {
-    push(piece: string) {
-      pieces.push(piece);
-      notify();
-    },
-    close() {
-      isClosed = true;
-      notify();
-    },
-    fail(error: unknown) {
-      failure ??= error;
-      isClosed = true;
-      notify();
-    },
-    async *drain(): AsyncGenerator<string> {
-      for (;;) {
-        if (pieces.length > 0) yield pieces.shift() as string;
-        else if (failure !== undefined) throw failure;
-        else if (isClosed) return;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-    },
-  };
 }
 
 function windowOf(model: PreTrainedModel): number | undefined {
@@ -143,22 +109,25 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
     const { tokenizer, model } = await generator.load({ signal }).then(() => loaded as Loaded);
     if (signal?.aborted) throw abortedError(signal);
     const { InterruptableStoppingCriteria, TextStreamer } = await loadTransformers();
-    const queue = createTextQueue();
+    // The streamer's callback feeds the stream; leaving the loop (or the signal) interrupts the model.
+    const stream = createPushStream<string>({ signal });
     const stopping = new InterruptableStoppingCriteria();
-    const onAbort = () => {
-      stopping.interrupt();
-      queue.close();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => stopping.interrupt();
+    stream.stopped.addEventListener('abort', onAbort, { once: true });
     // One generation at a time per model: a second call waits for the first to end.
     const previous = queueTail;
     const run = previous
       .catch(() => undefined)
       .then(async () => {
-        if (signal?.aborted) return;
+        if (signal?.aborted || stream.stopped.aborted) return;
         const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true }) as Record<string, unknown>;
-        const streamer = new TextStreamer(tokenizer, { skip_prompt: true, skip_special_tokens: true, callback_function: (text: string) => queue.push(text) });
-        await model.generate({
+        const streamer = new TextStreamer(tokenizer, { skip_prompt: true, skip_special_tokens: true, callback_function: (text: string) => stream.push(text) });
+        // Each model step waits for the reader to take what the last one streamed, so generation
+        // never runs ahead of its reader, and a reader that stops stops it within a token.
+        const paced: PreTrainedModel = Object.create(model, {
+          forward: { value: async (modelInputs: unknown) => (await stream.waitForReader(), model.forward(modelInputs)) },
+        });
+        await paced.generate({
           ...inputs,
           max_new_tokens: maxNewTokens,
           do_sample: temperature > 0,
@@ -168,21 +137,18 @@ export function createTransformersGenerator(options: TransformersGeneratorOption
         });
       })
       .then(
-        () => queue.close(),
-        (error: unknown) => queue.fail(toRagError(error, 'MODEL_RUN_FAILED', `Generating with "${modelId}" failed`)),
+        () => stream.end(),
+        (error: unknown) => stream.fail(toRagError(error, 'MODEL_RUN_FAILED', `Generating with "${modelId}" failed`)),
       );
     queueTail = run;
-    let isFinished = false;
     try {
-      for await (const piece of queue.drain()) {
-        if (signal?.aborted) break;
-        yield piece;
-      }
-      isFinished = true;
+      for await (const piece of stream) yield piece;
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(signal);
+      throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
       // A consumer that stops early (or a cancelled one) stops the model too.
-      if (!isFinished) stopping.interrupt();
+      await stream.return();
     }
     if (signal?.aborted) throw abortedError(signal);
   }

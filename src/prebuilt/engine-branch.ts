@@ -1,19 +1,16 @@
 /**
- * The one hook of the engine worker into prebuilt indexes: `createRag({ index })` runs a
- * {@link PrebuiltKnowledgeBase} where the worker would run a `KnowledgeBase`.
+ * The one hook of the engine into prebuilt indexes: `createRag({ index })` runs a
+ * {@link PrebuiltKnowledgeBase} where the worker would run a `KnowledgeBase`. The engine is given
+ * this function (it never imports `src/prebuilt/`), and loads it only when an index is asked for.
  */
-import type { RagOptions, ResolvedRagOptions } from '../config.js';
-import type { KnowledgeBase } from '../engine/knowledge-base.js';
+import type { OpenPrebuiltEngine } from '../engine/contract.js';
 import { PrebuiltKnowledgeBase } from './knowledge-base.js';
 
 /**
- * The prebuilt knowledge base of `options.index`, typed as the engine's knowledge base: it has the
- * same verbs (those that change documents refuse with `INVALID_ARGUMENT`).
+ * The read-only engine of a prebuilt index.
  *
  * @example
- * kb = options.index ? prebuiltKnowledgeBase(resolved, options.index) : new KnowledgeBase(resolved)
+ * createEngineWorkerApi({ openPrebuilt: async () => (await import('./prebuilt/engine-branch.js')).openPrebuiltEngine })
  */
-export function prebuiltKnowledgeBase(options: ResolvedRagOptions, index: NonNullable<RagOptions['index']>): KnowledgeBase {
-  const source = typeof index === 'string' ? { url: index } : index;
-  return new PrebuiltKnowledgeBase(options, source) as unknown as KnowledgeBase;
-}
+export const openPrebuiltEngine: OpenPrebuiltEngine = (options, index) =>
+  new PrebuiltKnowledgeBase(options, typeof index === 'string' ? { url: index } : index);

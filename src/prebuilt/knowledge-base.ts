@@ -1,21 +1,26 @@
 /**
  * A read-only knowledge base over a prebuilt index: the engine's search and `ask()` with the
  * visitor's question as the only thing embedded. Until the query model has loaded, searches run
- * on the lexical index alone (the first answer comes fast), then hybrid.
+ * on the lexical index alone (the first answer comes fast), then hybrid. The verbs that would
+ * change it fail with `READ_ONLY`.
  */
-import type { ResolvedRagOptions, SearchMode, SearchOptions } from '../config.js';
-import { createEmbedder, type Embedder } from '../embed/embedder.js';
+import { searchSettings, type ResolvedRagOptions } from '../config.js';
+import type { Embedder } from '../embed/embedder.js';
 import { findEmbeddingPreset } from '../embed/presets.js';
 import { configureRuntime } from '../embed/runtime.js';
-import { RagError, throwIfAborted, toRagError } from '../errors.js';
+import { RagError } from '../errors.js';
 import type { AskEvent, AskOptions } from '../generate/ask-types.js';
-import { fuseRetrievers, type RetrievedItem } from '../retrieve/hybrid-search.js';
-import type { Chunk, TaskOptions } from '../types.js';
-import type { VectorHit } from '../vector/types.js';
-import { runAsk } from '../engine/ask.js';
-import { AskResources } from '../engine/ask-stages.js';
-import type { AddResult, DocumentInfo, EngineStatus, SearchHit, SearchResult, SearchTimings } from '../engine/types.js';
-import { type OpenPrebuiltOptions, type PrebuiltChunk, PrebuiltIndex } from './reader.js';
+import type { SearchHit } from '../retrieve/hybrid-search.js';
+import type { Chunk, DocumentInfo, TaskOptions } from '../types.js';
+import { AskService } from '../engine/ask-service.js';
+import type { Engine, SearchCallOptions } from '../engine/contract.js';
+import { EmbeddingModel } from '../engine/embedding-model.js';
+import { runSearch, type SearchSource } from '../engine/search.js';
+import { engineStatus } from '../engine/status.js';
+import type { AddResult, EngineStatus, ImportResult, SearchResult } from '../engine/types.js';
+import type { StorageBreakdown } from '../store/types.js';
+import { PrebuiltPages, toChunk } from './pages.js';
+import { type OpenPrebuiltOptions, PrebuiltIndex } from './reader.js';
 
 /** Where the index is and how to read it. */
 export interface PrebuiltSource extends Omit<OpenPrebuiltOptions, 'signal'> {
@@ -30,6 +35,13 @@ export function configuredModelId(model: string): string {
   return findEmbeddingPreset(model)?.id ?? model;
 }
 
+/** The error of a verb a prebuilt index cannot do. */
+function readOnly(operation: string): RagError {
+  return new RagError('READ_ONLY', `${operation}() cannot run on a prebuilt index, which is read-only; change the site and rebuild it with \`npx inpage-rag build\`.`, {
+    details: { operation },
+  });
+}
+
 /**
  * A knowledge base read from a prebuilt index.
  *
@@ -37,27 +49,40 @@ export function configuredModelId(model: string): string {
  * const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: { model: 'bge-small-en' } }), { url: '/rag-index/' })
  * const hits = await kb.search('how do I install it?')
  */
-export class PrebuiltKnowledgeBase {
+export class PrebuiltKnowledgeBase implements Engine {
   private readonly opened: Promise<PrebuiltIndex>;
-  private embedder: Embedder | undefined;
-  private embedderError: RagError | undefined;
-  private embedderLoad: Promise<void> | undefined;
-  private readonly askResources: AskResources;
-  private askTail: Promise<void> = Promise.resolve();
-  private readonly chunksById = new Map<string, Chunk>();
+  private readonly pages: Promise<PrebuiltPages>;
+  private readonly model: EmbeddingModel;
+  private readonly asks: AskService;
 
   constructor(
     readonly options: ResolvedRagOptions,
-    private readonly source: PrebuiltSource,
+    source: PrebuiltSource,
   ) {
     configureRuntime(options.runtime);
-    this.askResources = new AskResources(options);
+    this.asks = new AskService(options);
     this.opened = PrebuiltIndex.open(source.url, source).then((index) => {
       this.checkModel(index);
       return index;
     });
+    this.pages = this.opened.then((index) => new PrebuiltPages(index));
+    this.pages.catch(() => undefined);
+    let expected: number | undefined;
+    this.model = new EmbeddingModel({
+      embedding: options.embedding,
+      embedder: source.embedder,
+      check: (embedder) => {
+        if (expected !== undefined && embedder.dimension !== expected) {
+          throw new RagError('MODEL_MISMATCH', `The query model "${embedder.modelId}" has ${embedder.dimension} dimensions; the prebuilt index has ${expected}. Rebuild the index with this model.`);
+        }
+      },
+    });
     this.opened.then(
-      () => void this.ready().catch(() => undefined),
+      (index) => {
+        expected = index.entry.model?.dimension;
+        // A lexical-only index needs no query model.
+        if (index.entry.model) this.model.start();
+      },
       () => undefined,
     );
   }
@@ -84,102 +109,63 @@ export class PrebuiltKnowledgeBase {
   /** Opens the index and loads the query model; on a model failure search stays lexical. */
   async ready(options: TaskOptions = {}): Promise<void> {
     const index = await this.opened;
-    this.embedderLoad ??= this.loadEmbedder(index, options);
-    return this.embedderLoad;
-  }
-
-  private async loadEmbedder(index: PrebuiltIndex, options: TaskOptions): Promise<void> {
-    const settings = this.options.embedding;
-    const model = index.entry.model;
-    if (settings === false || !model) return;
-    try {
-      const embedder = this.source.embedder ?? (await createEmbedder({ ...settings, onProgress: options.onProgress, signal: options.signal }));
-      if (embedder.dimension !== model.dimension) {
-        throw new RagError('MODEL_MISMATCH', `The query model "${embedder.modelId}" has ${embedder.dimension} dimensions; the prebuilt index has ${model.dimension}. Rebuild the index with this model.`);
-      }
-      this.embedder = embedder;
-    } catch (error) {
-      this.embedderError = toRagError(error, 'MODEL_LOAD_FAILED');
-    }
+    if (index.entry.model) await this.model.ready(options);
   }
 
   /** What the engine runs with (documents and chunks are the index's counts). */
   async status(): Promise<EngineStatus> {
     const index = await this.opened;
-    return {
-      documents: index.entry.counts.pages,
-      chunks: index.entry.counts.chunks,
-      embedding: this.embedder
-        ? { model: this.embedder.modelId, dimension: this.embedder.dimension, device: this.embedder.device, dtype: this.embedder.dtype }
-        : null,
-      embeddingError: this.embedderError ? { code: this.embedderError.code, message: this.embedderError.message } : null,
-      tokenCounter: null,
-      llm: this.options.answer.llm,
-      generatorReason: this.askResources.generatorReason || null,
-      reranker: this.options.rerank ? this.options.rerank.model : null,
-      store: { kind: 'memory', name: index.manifestUrl, commit: 0, repair: null },
-    };
+    const store = { kind: 'memory' as const, name: index.manifestUrl, commit: 0, repair: null };
+    return engineStatus(this.options, { documents: index.entry.counts.pages, chunks: index.entry.counts.chunks, model: this.model, asks: this.asks, store });
   }
 
-  /** A prebuilt index is read-only: rebuild it to change its pages. */
   async add(): Promise<AddResult> {
-    throw readOnly();
+    throw readOnly('add');
   }
 
   async remove(): Promise<boolean> {
-    return false;
+    throw readOnly('remove');
   }
 
-  /** Whole pages are not listed by a prebuilt index (it would mean fetching every shard): an empty list. */
-  async documents(): Promise<DocumentInfo[]> {
-    return [];
-  }
-
-  /** Export, import and storage figures belong to stored knowledge bases, not to a prebuilt index. */
   async exportFile(): Promise<Uint8Array> {
-    throw readOnly();
+    throw readOnly('exportFile');
   }
 
-  async importFile(): Promise<never> {
-    throw readOnly();
+  async importFile(): Promise<ImportResult> {
+    throw readOnly('importFile');
   }
 
-  async storageBreakdown(): Promise<never> {
-    throw readOnly();
+  async storageBreakdown(): Promise<StorageBreakdown> {
+    throw readOnly('storageBreakdown');
+  }
+
+  /** The index's pages (reads every shard once). */
+  async documents(): Promise<DocumentInfo[]> {
+    return (await this.pages).list();
+  }
+
+  /** A chunk by id (from the shards; those a search read are not fetched again). */
+  async chunk(chunkId: string): Promise<Chunk | undefined> {
+    return (await this.pages).chunk(chunkId);
+  }
+
+  /** What the index holds of a page's text: its chunks at their offsets (see `PrebuiltPages.text`). */
+  async documentText(docId: string): Promise<string> {
+    return (await this.pages).text(docId);
   }
 
   async close(): Promise<void> {
-    await this.embedder?.dispose();
+    await this.model.dispose();
+    await this.asks.resources.dispose();
   }
 
-  /** A chunk read by an earlier search. */
-  chunk(chunkId: string): Chunk | undefined {
-    return this.chunksById.get(chunkId);
+  /** Answers a question (see `Engine.ask`); queued, never interleaved. */
+  ask(question: string, options: AskOptions & TaskOptions = {}): AsyncIterableIterator<AskEvent> {
+    const host = { prepare: async () => void (await this.opened), searchDetailed: (query: string, search: SearchCallOptions) => this.searchDetailed(query, search) };
+    return this.asks.ask(host, question, options);
   }
 
-  /** Whole page texts are not shipped: citations link to the page (`url#anchor`) instead. */
-  documentText(docId: string): string {
-    throw new RagError('NOT_FOUND', `A prebuilt index holds the chunks of "${docId}", not its whole text; open the page at the hit's url and anchor.`);
-  }
-
-  /** Answers a question (see `KnowledgeBase.ask`); queued, never interleaved. */
-  async *ask(question: string, options: AskOptions & TaskOptions = {}): AsyncGenerator<AskEvent> {
-    const previous = this.askTail;
-    let release = () => {};
-    this.askTail = new Promise<void>((resolve) => (release = resolve));
-    try {
-      await previous;
-      throwIfAborted(options.signal);
-      await this.opened;
-      const stages = this.askResources.stages(this, options.onProgress);
-      const { candidates, maxSources } = this.options.answer;
-      yield* runAsk(question, options, stages, { candidates, maxSources });
-    } finally {
-      release();
-    }
-  }
-
-  async search(query: string, options: Partial<SearchOptions> & TaskOptions = {}): Promise<SearchHit[]> {
+  async search(query: string, options: SearchCallOptions = {}): Promise<SearchHit[]> {
     return (await this.searchDetailed(query, options)).hits;
   }
 
@@ -187,88 +173,33 @@ export class PrebuiltKnowledgeBase {
    * Searches the index. `hybrid` runs lexical-only until the query model has loaded (each hit's
    * `mode` says which ran); `dense` waits for the model.
    */
-  async searchDetailed(query: string, options: Partial<SearchOptions> & TaskOptions = {}): Promise<SearchResult> {
-    if (typeof query !== 'string') throw new RagError('INVALID_ARGUMENT', 'search() takes the query as a string.');
+  async searchDetailed(query: string, options: SearchCallOptions = {}): Promise<SearchResult> {
+    const settings = searchSettings(this.options.search, options);
     const index = await this.opened;
-    const started = performance.now();
-    const settings = { ...this.options.search, ...definedOnly(options) };
-    let mode: SearchMode = settings.mode;
-    if (mode === 'dense') await this.ready(options);
-    if (mode !== 'lexical' && !this.embedder) {
-      if (mode === 'dense') {
-        throw new RagError('UNSUPPORTED_ENVIRONMENT', `Dense search needs the query model, which did not load: ${this.embedderError?.message ?? 'embedding is turned off'}. Use mode "lexical".`);
-      }
-      mode = 'lexical';
-    }
-    const timings: SearchTimings = { embedMs: 0, vectorMs: 0, lexicalMs: 0, fuseMs: 0, totalMs: 0 };
-    const trimmed = query.trim();
-    let items: RetrievedItem[] = [];
-    if (trimmed.length > 0 && index.entry.counts.chunks > 0) {
-      let dense: VectorHit[] | undefined;
-      let lexical: Awaited<ReturnType<PrebuiltIndex['lexicalSearch']>> | undefined;
-      const lexicalRun = async () => {
-        if (mode === 'dense') return;
-        const mark = performance.now();
-        lexical = await index.lexicalSearch(trimmed, settings.candidates);
-        timings.lexicalMs = performance.now() - mark;
-      };
-      const denseRun = async () => {
-        if (mode === 'lexical' || !this.embedder) return;
-        let mark = performance.now();
-        const vector = await this.embedder.embedQuery(trimmed, { signal: options.signal });
-        timings.embedMs = performance.now() - mark;
-        mark = performance.now();
-        dense = await index.denseSearch(vector, settings.candidates);
-        timings.vectorMs = performance.now() - mark;
-      };
-      await Promise.all([lexicalRun(), denseRun()]);
-      throwIfAborted(options.signal);
-      const pages = await index.chunkPages();
-      const mark = performance.now();
-      items = fuseRetrievers({
-        mode, k: settings.k, rrfK: settings.rrfK, maxPerDocument: settings.maxPerDocument, dense, lexical,
-        documentOf: (id) => String(pages[Number(id)]),
-      });
-      timings.fuseMs = performance.now() - mark;
-    }
-    const records = await index.chunks(items.map((item) => Number(item.id)));
-    const hits = items.map((item) => this.toHit(item, mode, records.get(Number(item.id))!));
-    timings.totalMs = performance.now() - started;
-    return { hits, mode, timings };
+    if (settings.mode === 'dense') await this.ready(options);
+    return runSearch(this.searchSource(index, await this.pages), query, this.options.search, options);
   }
 
-  private toHit(item: RetrievedItem, mode: SearchMode, record: PrebuiltChunk): SearchHit {
-    const { chunk, page } = record;
-    const stored: Chunk = {
-      id: chunk.id, docId: page.id, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
-      page: chunk.pdfPage, anchor: chunk.anchor, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
-    };
-    this.chunksById.set(stored.id, stored);
+  private searchSource(index: PrebuiltIndex, pages: PrebuiltPages): SearchSource {
     return {
-      ...item,
-      id: chunk.id,
-      mode,
-      chunkId: chunk.id,
-      docId: page.id,
-      text: chunk.text,
-      context: chunk.context,
-      title: page.title,
-      url: page.url,
-      anchor: chunk.anchor,
-      page: chunk.pdfPage,
-      headingPath: chunk.headingPath,
-      start: chunk.start,
-      end: chunk.end,
-      tokens: chunk.tokens,
-      lang: chunk.lang,
+      chunkCount: index.entry.counts.chunks,
+      embedder: index.entry.model ? this.model.embedder : undefined,
+      modelError: this.model.error,
+      lexical: (query, settings) => index.lexicalSearch(query, settings.candidates),
+      dense: (vector, k) => index.denseSearch(vector, k),
+      documentOf: async () => {
+        const chunkPage = await index.chunkPages();
+        return (id) => String(chunkPage[Number(id)]);
+      },
+      resolve: async (items) => {
+        const records = await pages.read(items.map((item) => Number(item.id)));
+        const resolved = new Map<string, { chunk: Chunk; title: string; url?: string }>();
+        for (const item of items) {
+          const record = records.get(Number(item.id))!;
+          resolved.set(item.id, { chunk: toChunk(record), title: record.page.title, url: record.page.url });
+        }
+        return resolved;
+      },
     };
   }
-}
-
-function readOnly(): RagError {
-  return new RagError('INVALID_ARGUMENT', 'This engine reads a prebuilt index, which is read-only; change the site and rebuild it with `npx inpage-rag build`.');
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

@@ -2,10 +2,13 @@
  * Hybrid retrieval: dense and lexical candidate lists fused by reciprocal rank fusion, then capped
  * per document for diversity. Each result keeps what each retriever said about it.
  */
-import type { SearchMode } from '../config.js';
 import type { LexicalHit } from '../lexical/lexical-index.js';
 import type { VectorHit } from '../vector/types.js';
+import type { LanguageCode } from '../types.js';
 import { capPerGroup, reciprocalRankFusion } from './fusion.js';
+
+/** Retrieval modes: dense vectors, BM25, or both fused with reciprocal rank fusion. */
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 
 /** A retrieved chunk id with the evidence of both retrievers. */
 export interface RetrievedItem {
@@ -24,6 +27,27 @@ export interface RetrievedItem {
   /** Share of the query's idf mass matched, in [0, 1]. */
   lexicalCoverage?: number;
   lexicalRank?: number;
+}
+
+/** A search result: the chunk, where it comes from, and what each retriever said. */
+export interface SearchHit extends RetrievedItem {
+  /** The mode that produced it (`lexical` when hybrid fell back for want of a model). */
+  mode: SearchMode;
+  chunkId: string;
+  docId: string;
+  /** The chunk's text, exactly `document text.slice(start, end)`. */
+  text: string;
+  /** Title and heading path of the chunk. */
+  context: string;
+  title: string;
+  url?: string;
+  anchor?: string;
+  page?: number;
+  headingPath: string[];
+  start: number;
+  end: number;
+  tokens: number;
+  lang: LanguageCode;
 }
 
 /** Inputs of {@link fuseRetrievers}. */

@@ -1,9 +1,8 @@
 /**
  * Conversions between the engine's in-memory objects and the stored records.
  */
-import type { DocumentInfo } from '../engine/types.js';
 import { hash64 } from '../util/hash.js';
-import type { Chunk, ParsedDocument } from '../types.js';
+import type { Chunk, DocumentInfo, ParsedDocument } from '../types.js';
 import type { ChunkRecord, DocumentRecord, StorageBreakdown, StoredDocumentParts } from './types.js';
 
 /** The content hash of a document: its normalised text, so a re-upload of the same file matches. */

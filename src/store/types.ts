@@ -3,8 +3,7 @@
  * store. One document is three records written in one IndexedDB transaction (so it is stored
  * whole or not at all): its header with chunk offsets, its parsed source, and its vectors.
  */
-import type { DocumentInfo } from '../engine/types.js';
-import type { ParsedDocument } from '../types.js';
+import type { DocumentInfo, ParsedDocument } from '../types.js';
 
 /** Where a knowledge base lives: in memory only, or in the browser's IndexedDB (survives reloads). */
 export type StorageKind = 'memory' | 'indexeddb';

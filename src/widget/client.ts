@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { RagError } from '../errors.js';
 import type { AskEvent } from '../generate/ask-types.js';
+import { streamFrom } from '../util/push-stream.js';
 import { installErrorTransfer } from '../util/worker-errors.js';
 import type { BackendStatus, RagChatBackend, WidgetAskOptions } from './types.js';
 import type { WidgetEngineOptions, WidgetEngineSummary, WidgetWorkerApi } from './worker-api.js';
@@ -31,39 +32,28 @@ export function startModuleWorker(url: URL): Worker {
   return worker;
 }
 
-/** Events pushed by the worker, read as an async iterable. */
-async function* eventStream(api: Comlink.Remote<WidgetWorkerApi>, question: string, options: WidgetAskOptions): AsyncIterable<AskEvent> {
-  const queue: AskEvent[] = [];
-  let wake: (() => void) | undefined;
-  let finished = false;
-  let failure: unknown;
+/** Events pushed by the worker, read as an async iterable; leaving the loop cancels the question in the worker. */
+function eventStream(api: Comlink.Remote<WidgetWorkerApi>, question: string, options: WidgetAskOptions): AsyncIterable<AskEvent> {
   const askId = `ask-${++askCounter}`;
-  const push = (event: AskEvent | null) => {
-    if (event) queue.push(event);
-    else finished = true;
-    wake?.();
-  };
-  const onAbort = () => void api.cancel(askId);
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  api.ask(question, options.history, askId, Comlink.proxy(push)).catch((error: unknown) => {
-    failure = error;
-    finished = true;
-    wake?.();
-  });
-  try {
-    while (true) {
-      if (queue.length > 0) {
-        yield queue.shift()!;
-        continue;
-      }
-      if (finished) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-    if (failure) throw failure;
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-  }
+  return streamFrom<AskEvent>(
+    (push, stopped) =>
+      new Promise<void>((resolve, reject) => {
+        const onStop = () => void api.cancel(askId);
+        stopped.addEventListener('abort', onStop, { once: true });
+        const finish = () => stopped.removeEventListener('abort', onStop);
+        // `null` marks the end: it travels on the callback's own channel, after every event.
+        const deliver = (event: AskEvent | null): Promise<void> | void => {
+          if (event) return push(event);
+          finish();
+          resolve();
+        };
+        api.ask(question, options.history, askId, Comlink.proxy(deliver)).catch((error: unknown) => {
+          finish();
+          reject(error);
+        });
+      }),
+    { signal: options.signal },
+  );
 }
 
 /**

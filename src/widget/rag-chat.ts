@@ -8,7 +8,7 @@
  * `disclaimer`, `open`.
  */
 import type { Answer } from '../generate/ask-types.js';
-import type { SearchHit } from '../engine/types.js';
+import type { SearchHit } from '../retrieve/hybrid-search.js';
 import type { ChatMessage } from '../generate/types.js';
 import { AnswerView } from './answer-view.js';
 import { CHAT_ICON, h, icon } from './dom.js';
@@ -194,20 +194,22 @@ export class RagChatElement extends ElementBase {
     const controller = new AbortController();
     this.setBusy(controller);
     let answer: Answer | undefined;
-    let hits: SearchHit[] = [];
+    let retrieved: SearchHit[] = [];
     try {
       const [backend] = await Promise.all([this.ensureBackend(), loadMarkdown()]);
       for await (const event of backend.ask(text, { history: [...this.history], signal: controller.signal })) {
         if (controller.signal.aborted) break;
-        if (event.type === 'retrieval') hits = event.hits;
+        if (event.type === 'retrieval') retrieved = event.hits;
         else if (event.type === 'token') view.appendToken(event.text);
         else if (event.type === 'refused') {
-          hits = event.hits;
+          retrieved = event.hits;
           view.refuse(event.message, event.hits);
         }
         else if (event.type === 'error') view.fail(event.error.message);
         else if (event.type === 'done') {
+          // A refusal by the model itself comes with no `refused` event: the answer settles it.
           if (!event.answer.refused) view.finish(event.answer);
+          else if (event.answer.reason === 'model-refused') view.refuse(event.answer.text, retrieved);
           answer = event.answer;
         }
       }
@@ -221,7 +223,7 @@ export class RagChatElement extends ElementBase {
     this.parts.log.scrollTop = this.parts.log.scrollHeight;
     if (!answer || controller.signal.aborted) return undefined;
     this.history.push({ role: 'user', content: text }, { role: 'assistant', content: answer.text });
-    this.dispatch('answer', { question: text, answer, hits });
+    this.dispatch('answer', { question: text, answer, hits: retrieved });
     return answer.refused ? undefined : answer;
   }
 

@@ -1,16 +1,16 @@
 /**
  * The widget's engine worker: a knowledge base run in-process inside one worker, fed the page's
- * documents, answering with `rag.ask()` (or the search fallback). Its small API is what the
+ * documents, answering with `rag.ask()`. Its small API is what the
  * script-tag client calls through comlink.
  */
 import type { RagOptions } from '../config.js';
 import { createRag, type Rag } from '../engine.js';
-import { isRagError } from '../errors.js';
+import { isRagError, RagError } from '../errors.js';
 import type { AskEvent } from '../generate/ask-types.js';
 import type { ChatMessage } from '../generate/types.js';
 import type { Progress } from '../types.js';
 import type { VectorIndexKind } from '../vector/types.js';
-import { ragBackend } from './search-ask.js';
+import { ragBackend } from './rag-backend.js';
 import type { BackendStatus, RagChatBackend } from './types.js';
 
 /** What the worker needs to start (URLs already absolute). */
@@ -53,7 +53,7 @@ export interface WidgetWorkerApi {
    * Streams the events of one question to `onEvent`, then `null`. (The callback's own message
    * channel keeps the order; the call's result travels on another one, so it cannot mark the end.)
    */
-  ask(question: string, history: ChatMessage[], askId: string, onEvent: (event: AskEvent | null) => void): Promise<void>;
+  ask(question: string, history: ChatMessage[], askId: string, onEvent: (event: AskEvent | null) => void | Promise<void>): Promise<void>;
   cancel(askId: string): void;
   documentText(docId: string): Promise<string>;
 }
@@ -99,7 +99,7 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
   const running = new Map<string, AbortController>();
 
   function ready(): { rag: Rag; backend: RagChatBackend } {
-    if (!rag || !backend) throw new Error('inpage-rag: the widget engine was not started; call start() first.');
+    if (!rag || !backend) throw new RagError('INVALID_ARGUMENT', 'The widget engine was not started; call start() first.');
     return { rag, backend };
   }
 
@@ -149,7 +149,8 @@ export function createWidgetWorkerApi(): WidgetWorkerApi {
       try {
         for await (const event of ready().backend.ask(question, { history, signal: controller.signal })) {
           if (controller.signal.aborted) break;
-          onEvent(event);
+          // Waiting for the page to take each event paces the answer to the reader.
+          await onEvent(event);
         }
       } catch (error) {
         if (!controller.signal.aborted) {

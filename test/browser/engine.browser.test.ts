@@ -84,4 +84,58 @@ describe('createRag in a browser', () => {
     expect(result.answer?.citations[0]).toMatchObject({ docId: 'bees', quote: 'Bees make honey from flower nectar.' });
     expect(offHostRequests()).toEqual([]);
   });
+
+  it('rejects createRag with the code of a failing worker init', { timeout: 60_000 }, async () => {
+    const { page } = await openLoggedPage(suite.browser);
+    await page.goto(`${suite.server.origin}/test/browser/pages/engine.html`);
+    await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
+    const outcome = await page.evaluate(async () => {
+      const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<Rag> };
+      try {
+        await createRag({ embedding: false, search: { k: 0 } });
+        return 'resolved';
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      }
+    });
+    expect(outcome).toMatch(/^INVALID_ARGUMENT: .*search\.k/);
+  });
+
+  it('stops generating in the worker when the reader leaves the ask() loop; the next ask starts at once', { timeout: 120_000 }, async () => {
+    const { page, logs } = await openLoggedPage(suite.browser);
+    await page.goto(`${suite.server.origin}/test/browser/pages/engine.html`);
+    await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
+    const result = await page
+      .evaluate(async () => {
+        const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<Rag> };
+        const rag = await createRag({
+          embedding: false,
+          runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+          answer: { llm: 'transformers', llmModel: 'tiny-gpt2', refusalThreshold: 0 },
+        });
+        await rag.add([{ id: 'koala', markdown: '# Koala\n\nKoalas sleep for most of the day in eucalyptus trees.' }]);
+        let atBreak = 0;
+        for await (const event of rag.ask('Where do koalas sleep?')) {
+          if (event.type === 'token') {
+            atBreak = (await rag.status()).generatedTokens;
+            break;
+          }
+        }
+        const next = rag.ask('Where do koalas sleep?');
+        const first = await next.next();
+        const afterBreak = (await rag.status()).generatedTokens - atBreak;
+        await next.return?.();
+        let full = 0;
+        for await (const event of rag.ask('Where do koalas sleep?')) if (event.type === 'token') full++;
+        await rag.close();
+        return { atBreak, afterBreak, nextStarted: first.done === false, full };
+      })
+      .catch((error) => {
+        throw new Error(`${error}\n${logs.join('\n')}`);
+      });
+    expect(result.atBreak).toBeGreaterThan(0);
+    expect(result.nextStarted).toBe(true);
+    expect(result.afterBreak).toBeLessThanOrEqual(2);
+    expect(result.full).toBeGreaterThan(20);
+  });
 });
