@@ -56,10 +56,11 @@ export {
   MAX_CONTEXT_TOKENS,
 } from './chunk/index.js';
 export type { ChunkDocumentOptions, ChunkOptions, ChunkStrategy, SemanticChunkOptions } from './chunk/index.js';
-export { createTransformersTokenCounter, createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './tokenize/index.js';
+export { createTransformersTokenCounter, createWordPieceCounter } from './tokenize/index.js';
+export { hasFastTokenCounter, loadTokenCounter } from './embed/load-token-counter.js';
+export type { LoadTokenCounterOptions } from './embed/load-token-counter.js';
 export type {
   EncodingTokenizer,
-  LoadTokenCounterOptions,
   TokenCounter,
   TokenCounterOptions,
   TokenizerConfigJson,

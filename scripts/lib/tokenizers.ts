@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { loadTokenCounter } from '../../src/tokenize/index.js';
+import { loadTokenCounter } from '../../src/embed/load-token-counter.js';
 import type { TokenCounter, TokenizerConfigJson, TokenizerJson } from '../../src/tokenize/index.js';
 import { langGroup } from './metrics.js';
 import { FIXTURE_MODELS_DIR, SHARED_TOKENIZERS_DIR, tokenizerFolders } from './paths.js';

@@ -8,7 +8,7 @@ import type { EmbeddingOptions } from '../config.js';
 import { createEmbedder, type Embedder } from '../embed/embedder.js';
 import { type RagError, toRagError } from '../errors.js';
 import { createEstimatedCounter } from '../tokenize/estimated-counter.js';
-import { loadTokenCounter } from '../tokenize/load-token-counter.js';
+import { loadTokenCounter } from '../embed/load-token-counter.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { TaskOptions } from '../types.js';
 import { createVectorIndex } from '../vector/index.js';

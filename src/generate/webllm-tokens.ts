@@ -4,7 +4,7 @@
  * transformers.js tokenizer: exact counts. Where that file cannot be read, a conservative estimate
  * stands in; it over-counts on purpose so the prompt budget holds.
  */
-import { loadTokenCounter } from '../tokenize/load-token-counter.js';
+import { loadTokenCounter } from '../embed/load-token-counter.js';
 import type { TokenizerConfigJson, TokenizerJson } from '../tokenize/token-counter.js';
 
 const HAN_LIKE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;

@@ -15,7 +15,7 @@ import { configureRuntime } from '../embed/runtime.js';
 import { RagError, throwIfAborted, toRagError } from '../errors.js';
 import { parseDocument } from '../ingest/parse-document.js';
 import { createEstimatedCounter } from '../tokenize/estimated-counter.js';
-import { loadTokenCounter } from '../tokenize/load-token-counter.js';
+import { loadTokenCounter } from '../embed/load-token-counter.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { LanguageCode, ParsedDocument } from '../types.js';
 import { hash64 } from '../util/hash.js';

@@ -1,4 +1,3 @@
-export { hasFastTokenCounter, type LoadTokenCounterOptions, loadTokenCounter } from './load-token-counter.js';
 export type {
   TokenCounter,
   TokenCounterOptions,

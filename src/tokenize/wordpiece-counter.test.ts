@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isRagError } from '../errors.js';
 import type { TokenCounter, TokenizerJson } from './index.js';
-import { createWordPieceCounter, hasFastTokenCounter, loadTokenCounter } from './index.js';
+import { hasFastTokenCounter, loadTokenCounter } from '../embed/load-token-counter.js';
+import { createWordPieceCounter } from './index.js';
 import { SHARED_TOKENIZERS_DIR } from '../../test/shared-data.js';
 
 const TOKENIZERS = SHARED_TOKENIZERS_DIR;

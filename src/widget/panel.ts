@@ -6,8 +6,7 @@
 import { startWidgetEngine } from './client.js';
 import { defineRagChat } from './define.js';
 import type { RagChatElement } from './rag-chat.js';
-import type { ScriptTagConfig } from './script-tag.js';
-import type { RagChatBackend } from './types.js';
+import type { RagChatBackend, ScriptTagConfig } from './types.js';
 
 /**
  * Upgrades the launcher's `<rag-chat>` to the full widget and connects it to the engine found at

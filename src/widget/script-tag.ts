@@ -15,7 +15,7 @@ import { listenForShortcut } from './keyboard.js';
 import { paintLauncher, whenIdle } from './launcher.js';
 import type { mountPanel } from './panel.js';
 import type { RagChatElement } from './rag-chat.js';
-import type { RagChatEventMap, RagChatEventName } from './types.js';
+import type { RagChatEventMap, RagChatEventName, ScriptTagConfig } from './types.js';
 
 /** The panel module's file name, next to the script-tag file. */
 export const PANEL_FILE = 'inpage-rag.panel.js';
@@ -23,24 +23,7 @@ export const PANEL_FILE = 'inpage-rag.panel.js';
 /** The embedding preset of a `data-lang` value. */
 const LANGUAGE_MODELS: Record<string, string> = { en: 'bge-small-en', zh: 'bge-small-zh', multi: 'bge-m3', multilingual: 'bge-m3' };
 
-/** What a script tag configures. */
-export interface ScriptTagConfig {
-  docs: string[];
-  /** The URL of a prebuilt index (`npx inpage-rag build`), absolute: read instead of `docs`. */
-  index?: string;
-  lang: string;
-  models?: string;
-  embedding: string | false;
-  device?: 'auto' | 'wasm' | 'webgpu';
-  title?: string;
-  position?: string;
-  examples?: string;
-  theme?: string;
-  mode?: string;
-  /** `indexeddb` (default): the visitor's index survives reloads; `memory` (`data-storage="memory"`) keeps nothing. */
-  storage: 'indexeddb' | 'memory';
-  base: URL;
-}
+export type { ScriptTagConfig } from './types.js';
 
 /** `window.InpageRag`. */
 export interface InpageRagGlobal {

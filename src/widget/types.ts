@@ -75,3 +75,22 @@ export interface RagChatEventMap {
 
 /** Names of the widget's events. */
 export type RagChatEventName = keyof RagChatEventMap;
+
+/** What a script tag configures. */
+export interface ScriptTagConfig {
+  docs: string[];
+  /** The URL of a prebuilt index (`npx inpage-rag build`), absolute: read instead of `docs`. */
+  index?: string;
+  lang: string;
+  models?: string;
+  embedding: string | false;
+  device?: 'auto' | 'wasm' | 'webgpu';
+  title?: string;
+  position?: string;
+  examples?: string;
+  theme?: string;
+  mode?: string;
+  /** `indexeddb` (default): the visitor's index survives reloads; `memory` (`data-storage="memory"`) keeps nothing. */
+  storage: 'indexeddb' | 'memory';
+  base: URL;
+}

@@ -2,11 +2,11 @@
  * Choosing a token counter for a tokenizer: the fast exact WordPiece counter where it applies,
  * otherwise the transformers.js tokenizer itself.
  */
-import { loadTransformers } from '../embed/runtime.js';
+import { loadTransformers } from './runtime.js';
 import { RagError, toRagError } from '../errors.js';
-import type { TokenCounter, TokenCounterOptions, TokenizerConfigJson, TokenizerJson } from './token-counter.js';
-import { createTransformersTokenCounter, type EncodingTokenizer } from './transformers-counter.js';
-import { createWordPieceCounter, wordPieceUnsupportedReason } from './wordpiece-counter.js';
+import type { TokenCounter, TokenCounterOptions, TokenizerConfigJson, TokenizerJson } from '../tokenize/token-counter.js';
+import { createTransformersTokenCounter, type EncodingTokenizer } from '../tokenize/transformers-counter.js';
+import { createWordPieceCounter, wordPieceUnsupportedReason } from '../tokenize/wordpiece-counter.js';
 
 /** Options of {@link loadTokenCounter}. */
 export interface LoadTokenCounterOptions extends TokenCounterOptions {
