@@ -27,7 +27,8 @@ import { chunkParsed, parseSources, readSources } from './lib/corpus.js';
 import { detectDataFormat, loadQaDataset } from './lib/eval-data.js';
 import { DEFAULT_EVAL_DIR } from './lib/paths.js';
 import { evaluateBeir } from './lib/beir-report.js';
-import { evaluateRetrieval } from './lib/retrieval-report.js';
+import { evaluateRetrieval, thresholdsFrom } from './lib/retrieval-report.js';
+import { evaluateExtractive } from './lib/extractive-eval.js';
 import type { ModelsChoice } from './lib/retrieval-eval.js';
 import type { SearchMode } from '../src/config.js';
 import { defaultTokenizersDir, loadCorpusTokenizers } from './lib/tokenizers.js';
@@ -109,6 +110,19 @@ async function main(): Promise<number> {
     });
     Object.assign(result, retrieval);
   }
+
+  const threshold = thresholdsFrom(args.values.thresholds).lexical;
+  const started = performance.now();
+  const extractive = await evaluateExtractive({
+    docs: parsed.map((entry) => entry.doc),
+    questions: dataset.questions,
+    unanswerable: dataset.unanswerable,
+    tokenizers,
+    chunking: options,
+    threshold,
+  });
+  log(`eval: answers.extractive in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  result.answers = { extractive };
 
   const sweep = intListOption(args, 'sweep');
   if (sweep.length > 0) {
