@@ -19,6 +19,8 @@ import type { SearchResult } from './types.js';
 export interface AskHost {
   searchDetailed(query: string, options: { k: number; signal?: AbortSignal }): Promise<SearchResult>;
   documentText(docId: string): string;
+  /** A query term's idf in the index, when it can tell (the extractive answer and the guard weigh terms with it). */
+  termWeight?(term: string): number;
 }
 
 /** Loads the generator and reranker once and builds the stages of each ask. */
@@ -60,6 +62,7 @@ export class AskResources {
     const rerankerLoad = this.reranker();
     const threshold = this.options.answer.refusalThreshold;
     const rerankModel = this.options.rerank ? this.options.rerank.model : undefined;
+    const termWeight = host.termWeight ? (term: string) => host.termWeight!(term) : undefined;
     return {
       search: (query, options) => host.searchDetailed(query, options),
       rerank: rerankerLoad
@@ -74,7 +77,8 @@ export class AskResources {
             return scores.map((score) => ({ hit: byId.get(score.id)!, score: score.score }));
           }
         : undefined,
-      evidence: (query, hits, reranked) => evidenceScore(hits, { query, reranked }),
+      evidence: (query, hits, reranked) => evidenceScore(hits, { query, reranked, termWeight }),
+      termWeight,
       threshold: (kind) => threshold ?? defaultThreshold(kind as 'lexical' | 'dense' | 'rerank', rerankModel).threshold,
       generator: () => this.generator(onProgress),
       check: (text, sources) => {

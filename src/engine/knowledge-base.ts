@@ -704,6 +704,11 @@ export class KnowledgeBase {
     return this.chunksById.get(chunkId);
   }
 
+  /** A query term's idf in the lexical index (the extractive answer and the guard weigh terms with it). */
+  termWeight(term: string): number {
+    return this.lexical.termIdf(term);
+  }
+
   /** A stored document's normalised text (to show a cited passage in place). */
   documentText(docId: string): string {
     const stored = this.documentsById.get(docId);
