@@ -1,6 +1,7 @@
 /**
  * The evaluation command.
  *
+ *   npm run eval -- --site <folder> --questions <qa.jsonl> [--json]   (see lib/site-eval.ts)
  *   npm run eval -- --data ../shared/eval [--json] [--tokenizers <folder>]
  *                   [--models fixtures|real] [--modes lexical,dense,hybrid|none] [--thresholds <file>]
  *                   [--expand none|prf]
@@ -29,6 +30,7 @@ import { DEFAULT_EVAL_DIR } from './lib/paths.js';
 import { evaluateBeir } from './lib/beir-report.js';
 import { evaluateRetrieval, thresholdsFrom } from './lib/retrieval-report.js';
 import { evaluateExtractive } from './lib/extractive-eval.js';
+import { evaluateSite } from './lib/site-eval.js';
 import type { ModelsChoice } from './lib/retrieval-eval.js';
 import type { SearchMode } from '../src/config.js';
 import { defaultTokenizersDir, loadCorpusTokenizers } from './lib/tokenizers.js';
@@ -37,9 +39,14 @@ const SCHEMA = 1;
 
 async function main(): Promise<number> {
   const args = readArgs(process.argv.slice(2), {
-    values: ['data', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep', 'expand'],
+    values: ['data', 'site', 'questions', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep', 'expand'],
     flags: ['json', 'prebuilt', 'no-context', 'details'],
   });
+  if (args.values.site !== undefined) {
+    if (args.values.questions === undefined) throw new Error('--site needs --questions <qa.jsonl>: the questions to ask of the site.');
+    print(await evaluateSite(args.values.site, args.values.questions), args.flags.json);
+    return 0;
+  }
   const dataDir = resolve(args.values.data ?? DEFAULT_EVAL_DIR);
   if (args.values.data === undefined) log(`eval: no --data given, reading ${dataDir}`);
   const format = detectDataFormat(dataDir);

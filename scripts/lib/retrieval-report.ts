@@ -18,7 +18,7 @@ import { buildPrebuiltKnowledgeBase } from './prebuilt-eval.js';
 
 /** What the refusal score is (reported in the output's `refusal.score`). */
 const SCORE_DESCRIPTION: Record<string, string> = {
-  lexical: 'evidenceScore (src/generate/guard.ts): sigmoid of the best answering sentence logit of the top 6 hits + 3 x mean(lexicalNormalized, lexicalCoverage) of its hit, +1 for Chinese',
+  lexical: 'evidenceScore (src/generate/guard.ts): sigmoid of the best answering sentence logit of the top 6 hits + 3 x mean(lexicalNormalized, lexicalCoverage) of its hit - 4, +1.3 for Chinese',
   dense: 'evidenceScore: top cosine similarity to the query',
   rerank: 'evidenceScore: sigmoid of the cross-encoder logit of the top reranked hit',
 };

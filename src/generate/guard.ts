@@ -33,7 +33,7 @@ export const EVIDENCE_HITS = 6;
  * folders the answerable questions' median logit is about this much lower in Chinese); one
  * threshold then serves both languages.
  */
-export const CHINESE_EVIDENCE_OFFSET = 1;
+export const CHINESE_EVIDENCE_OFFSET = 1.3;
 
 /** Moves the evidence logit so that the calibrated threshold sits near the middle of (0, 1). */
 export const EVIDENCE_CENTRE = -4;
