@@ -149,9 +149,11 @@ const TERMINAL = /[.!。！…:：;；]["'”’)\]]*\s*$/u;
 function isHeadingOrQuestion(text: string, sentence: { text: string; start: number; end: number }, headingPath: readonly string[]): boolean {
   const body = sentence.text.trim();
   if (QUESTION_END.test(body)) return true;
-  if (headingPath.some((heading) => heading.trim() === body)) return true;
+  const startsLine = sentence.start === 0 || text[sentence.start - 1] === '\n';
+  // A heading of several sentences ("It fails. Why?") is split: each part is still the heading.
+  if (headingPath.some((heading) => heading.trim() === body || (startsLine && body.length >= 8 && heading.includes(body)))) return true;
   const after = text.slice(sentence.end);
-  const ownLine = (sentence.start === 0 || text[sentence.start - 1] === '\n') && /^[^\S\n]*\n/.test(after) && after.trim().length > 0;
+  const ownLine = startsLine && /^[^\S\n]*\n/.test(after) && after.trim().length > 0;
   const short = HAN_CHAR.test(body) ? Array.from(body).length <= 30 : body.length <= 100;
   return ownLine && short && !TERMINAL.test(body);
 }
@@ -181,7 +183,8 @@ export function scoreSentences(question: string | QuestionTerms, sources: readon
       if (isContext) {
         // A heading line inside the chunk starts a new section: its terms are the context below it.
         if (!QUESTION_END.test(sentence.text.trim()) || before.includes('\n') || index === 0) {
-          heading = `${headingPath.slice(0, -1).join(' ')} ${sentence.text}`;
+          const last = headingPath[headingPath.length - 1] ?? '';
+          heading = last.includes(sentence.text.trim()) ? headingPath.join(' ') : `${headingPath.slice(0, -1).join(' ')} ${sentence.text}`;
           headingShare = weightedShare(read, hasTermIn(heading));
           sinceHeading = 0;
         }
