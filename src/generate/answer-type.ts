@@ -44,7 +44,7 @@ const SENTENCE_PATTERNS: Readonly<Record<Exclude<AnswerType, 'other' | 'person' 
 // Two capitalised words in a row, not at the sentence's start: a name.
 const NAME = /(?<![.!?]\s|^)\b[A-Z][\p{Ll}'’-]+(?:\s+(?:[A-Z]\.|de|van|von|la|le|al|bin)?\s*[A-Z][\p{Ll}'’-]+)+/u;
 const PERSON_WORDS = /\b(?:he|she|his|her|born|mr|mrs|ms|dr|king|queen|president|author|actor|actress|singer|founder|inventor|directed|written|played)\b|[他她]|先生|女士|作者|主演|演员|歌手|导演|总统|皇帝|创始人|发明|之子|之女/u;
-const PLACE_WORDS = /\b(?:in|at|near|from|located|city|country|state|province|island|river|mountain|capital|north|south|east|west)\b|[省市县区州国岛山河湖镇村]|位于|地处|首都|坐落/u;
+const PLACE_WORDS = /\b(?:in|at|near|beside|behind|under|inside|outside|above|below|between|next to|from|located|city|country|state|province|island|river|mountain|capital|north|south|east|west)\b|[省市县区州国岛山河湖镇村]|位于|地处|首都|坐落/u;
 
 /**
  * Whether a sentence holds an answer of the given kind (`other`: always true).

@@ -90,7 +90,7 @@ export function queryContentTerms(text: string, tokenizer: Tokenizer = defaultTo
 }
 
 // Single characters that join words rather than name things: never half of a name's bigram.
-const JOINING_HAN = new Set('的是了在和与及或把被个也都就而之其这那哪吗呢啊吧么有为于以从对将等着过得地到又还很最'.split(''));
+const JOINING_HAN = new Set('的是了在和与及或把被个也都就而之其这那哪吗呢啊吧么有为于以从对将等着过到又还很最'.split(''));
 
 function isLoneHan(term: string): boolean {
   return term.length === 1 && HAN.test(term) && !isFunctionWord(term) && !JOINING_HAN.has(term);
