@@ -11,6 +11,9 @@ describe('answers.extractive scoring', () => {
     expect(holdsUnit(answerWords('The cat sat.'), answerWords('cat sat'))).toBe(true);
     expect(holdsUnit(answerWords('The category sat.'), answerWords('cat'))).toBe(false);
     expect(holdsUnit(answerWords('它位于北京市[1]。'), answerWords('北京'))).toBe(true);
+    // Digits and Latin letters next to Han characters are words of their own: a year is found in '2020年起'.
+    expect(answerWords('2020年起，ABC公司')).toEqual(['2020', '年', '起', 'abc', '公', '司']);
+    expect(holdsUnit(answerWords('该馆自2020年起开放[1]。'), answerWords('2020年'))).toBe(true);
   });
 
   it('takes evidence_all sentences, else short answers of factoid questions, else the evidence first sentence', () => {

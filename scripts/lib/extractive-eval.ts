@@ -40,7 +40,7 @@ export interface AnswerOutcome {
  */
 export function answerWords(text: string): string[] {
   const words: string[] = [];
-  for (const match of text.replace(/\[\d+\]/g, ' ').toLowerCase().normalize('NFC').matchAll(/\p{Script=Han}|[\p{L}\p{N}]+/gu)) words.push(match[0]);
+  for (const match of text.replace(/\[\d+\]/g, ' ').toLowerCase().normalize('NFC').matchAll(/\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu)) words.push(match[0]);
   return words;
 }
 
