@@ -27,8 +27,24 @@ const QUESTION_CUES: ReadonlyArray<readonly [AnswerType, RegExp]> = [
  * answerTypeOf('为什么天是蓝的？') // 'reason'
  */
 export function answerTypeOf(question: string): AnswerType {
-  for (const [type, pattern] of QUESTION_CUES) if (pattern.test(question)) return type;
+  const simplified = toSimplified(question);
+  for (const [type, pattern] of QUESTION_CUES) if (pattern.test(simplified)) return type;
   return 'other';
+}
+
+// Traditional forms of the characters the cue and answer patterns use, so that one set of
+// patterns reads Traditional Chinese too ("什麼時候" is "什么时候").
+const TRADITIONAL = '麼么時时為为幾几裡里誰谁個个歲岁條条國国會会間间樣样驟骤兒儿處处長长遠远點点稱称於于縣县區区島岛鎮镇導导員员總总統统創创發发萬万億亿兩两紀纪這这說说們们種种號号擊击';
+const TO_SIMPLIFIED = new Map(Array.from({ length: TRADITIONAL.length / 2 }, (_, i) => [TRADITIONAL[2 * i], TRADITIONAL[2 * i + 1]]));
+
+/**
+ * Maps the Traditional characters the patterns need to their Simplified forms; other text is unchanged.
+ *
+ * @example
+ * toSimplified('為什麼') // '为什么'
+ */
+export function toSimplified(text: string): string {
+  return /\p{Script=Han}/u.test(text) ? text.replace(/\p{Script=Han}/gu, (char) => TO_SIMPLIFIED.get(char) ?? char) : text;
 }
 
 const NUMBER_WORDS = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b/i;
@@ -47,13 +63,31 @@ const PERSON_WORDS = /\b(?:he|she|his|her|born|mr|mrs|ms|dr|king|queen|president
 const PLACE_WORDS = /\b(?:in|at|near|beside|behind|under|inside|outside|above|below|between|next to|from|located|city|country|state|province|island|river|mountain|capital|north|south|east|west)\b|[省市县区州国岛山河湖镇村]|位于|地处|首都|坐落/u;
 
 /**
+ * How far a sentence shows the kind of answer asked for: 1 when it holds one, 0 when it plainly
+ * does not, 0.5 when the patterns cannot tell (`other`; a person in Chinese text, whose names
+ * have no capital letters to find them by).
+ *
+ * @example
+ * answerTypeScore('Spiders have eight legs.', 'number') // 1
+ * answerTypeScore('张飞，身高八尺。', 'person') // 0.5
+ */
+export function answerTypeScore(sentence: string, type: AnswerType): number {
+  if (type === 'other') return 0.5;
+  if (hasAnswerType(sentence, type)) return 1;
+  return type === 'person' && HAN.test(sentence) ? 0.5 : 0;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/**
  * Whether a sentence holds an answer of the given kind (`other`: always true).
  *
  * @example
  * hasAnswerType('Spiders have eight legs.', 'number') // true
  * hasAnswerType('Spiders spin webs.', 'number') // false
  */
-export function hasAnswerType(sentence: string, type: AnswerType): boolean {
+export function hasAnswerType(text: string, type: AnswerType): boolean {
+  const sentence = toSimplified(text);
   switch (type) {
     case 'other':
       return true;

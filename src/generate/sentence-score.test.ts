@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf, hasAnswerType } from './answer-type.js';
+import { answerTypeOf, answerTypeScore, hasAnswerType, toSimplified } from './answer-type.js';
 import { readQuestion, scoreSentences, SENTENCE_WEIGHTS, linearScore, sigmoid } from './sentence-score.js';
 
 describe('answerTypeOf / hasAnswerType', () => {
@@ -30,6 +30,23 @@ describe('answerTypeOf / hasAnswerType', () => {
     expect(hasAnswerType('The sky is blue because air scatters short waves.', 'reason')).toBe(true);
     expect(hasAnswerType('这座桥建于1932年。', 'date')).toBe(true);
     expect(hasAnswerType('anything', 'other')).toBe(true);
+  });
+
+  it('reads Traditional Chinese cues and answers as it reads Simplified ones', () => {
+    expect(toSimplified('這座橋是什麼時候建成的？')).toBe('这座橋是什么时候建成的？');
+    expect(answerTypeOf('這座橋是什麼時候建成的？')).toBe('date');
+    expect(answerTypeOf('天為什麼是藍的？')).toBe('reason');
+    expect(answerTypeOf('車站在哪裡？')).toBe('place');
+    expect(hasAnswerType('因為空氣散射短波。', 'reason')).toBe(true);
+    expect(hasAnswerType('人口逾萬。', 'number')).toBe(true);
+  });
+
+  it('scores an undetectable kind as unknown, not absent: Chinese names have no capitals', () => {
+    expect(answerTypeScore('王小明画了这幅画。', 'person')).toBe(0.5);
+    expect(answerTypeScore('她画了这幅画。', 'person')).toBe(1);
+    expect(answerTypeScore('The ceiling is white.', 'person')).toBe(0);
+    expect(answerTypeScore('这座桥很长。', 'date')).toBe(0);
+    expect(answerTypeScore('anything', 'other')).toBe(0.5);
   });
 });
 

@@ -9,7 +9,7 @@
  * sentence features) and set on the dev folders for what WikiQA has no example of (headings, the
  * source's rank); see {@link SENTENCE_WEIGHTS}.
  */
-import { answerTypeOf, hasAnswerType, type AnswerType } from './answer-type.js';
+import { answerTypeOf, answerTypeScore, type AnswerType } from './answer-type.js';
 import { defaultTokenizer, isContentTerm, queryContentTerms, splitSentences } from './sentences.js';
 
 /** What a sentence is scored on (each in [0, 1]). */
@@ -227,7 +227,7 @@ export function sentenceFeatures(read: QuestionTerms, sentence: string, place: S
     coverage: weightedShare(read, (term) => own.has(term)),
     contextCoverage: weightedShare(read, (term) => own.has(term) || headingTerms(term)),
     proximity: proximityOf(ordered, wanted),
-    answerType: read.type === 'other' ? 0.5 : hasAnswerType(sentence, read.type) ? 1 : 0,
+    answerType: answerTypeScore(sentence, read.type),
     novelty: own.size === 0 ? 0 : [...own].filter((term) => !wanted.has(term)).length / own.size,
     underHeading: place.underHeading,
     leading: place.startsParagraph ? 1 : 0,
