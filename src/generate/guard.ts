@@ -9,8 +9,9 @@
  *   the first {@link EVIDENCE_HITS} hits are scored as the extractive answer scores them
  *   (`sentence-score.ts`: the question's content terms weighted by the index's idf, their
  *   proximity, the heading above, whether the kind of answer asked for is there); the best
- *   answering sentence's logit, plus {@link LEXICAL_EVIDENCE_WEIGHT} times the mean of its hit's
- *   `lexicalNormalized` and `lexicalCoverage`, through the logistic function. A page about the
+ *   answering sentence's logit, plus {@link LEXICAL_EVIDENCE_WEIGHT} times a weighted mean of its
+ *   hit's `lexicalNormalized` and `lexicalCoverage`, plus {@link COVERAGE_EVIDENCE_WEIGHT} times
+ *   its coverage of the question, through the logistic function. A page about the
  *   topic that does not say the answer has no sentence that covers the question: refused.
  * - `dense` (dense retrieval alone): the best hit's cosine similarity; model-specific.
  *
@@ -33,13 +34,24 @@ export const EVIDENCE_HITS = 6;
  * folders the answerable questions' median logit is about this much lower in Chinese); one
  * threshold then serves both languages.
  */
-export const CHINESE_EVIDENCE_OFFSET = 1.3;
+export const CHINESE_EVIDENCE_OFFSET = 1.6;
 
 /** Moves the evidence logit so that the calibrated threshold sits near the middle of (0, 1). */
-export const EVIDENCE_CENTRE = -4;
+export const EVIDENCE_CENTRE = -5.2;
 
-/** Weight of the best sentence's hit's lexical scores (mean of normalised BM25 and idf coverage) in the evidence logit. */
-export const LEXICAL_EVIDENCE_WEIGHT = 3;
+/**
+ * Weight of the best sentence's hit's lexical scores in the evidence logit, applied to
+ * `(2 · lexicalNormalized + lexicalCoverage) / 3`: the hit's idf coverage counts half as much as
+ * its BM25 score because the sentence's own coverage already measures most of it.
+ */
+export const LEXICAL_EVIDENCE_WEIGHT = 4.5;
+
+/**
+ * Weight of the best sentence's coverage of the question added in the evidence logit. The
+ * sentence weights were fitted to choose among the sentences of a page that answers; whether any
+ * sentence answers at all leans more on how much of the question the best one covers.
+ */
+export const COVERAGE_EVIDENCE_WEIGHT = 1;
 
 /** What a reranked hit offers: the cross-encoder's sigmoid score (best first). */
 export interface RerankedScore {
@@ -104,7 +116,8 @@ export function evidenceScore(hits: readonly SearchHit[], options: EvidenceOptio
   const lexicalCoverage = hit.lexicalCoverage ?? 0;
   const agreement = hit.mode === 'hybrid' ? hit.denseRank !== undefined : undefined;
   const chinese = isChineseText(options.query) ? (options.chineseOffset ?? CHINESE_EVIDENCE_OFFSET) : 0;
-  const logit = best.score + (options.lexicalWeight ?? LEXICAL_EVIDENCE_WEIGHT) * ((lexicalNormalized + lexicalCoverage) / 2) + chinese + EVIDENCE_CENTRE;
+  const lexicalPart = (options.lexicalWeight ?? LEXICAL_EVIDENCE_WEIGHT) * ((2 * lexicalNormalized + lexicalCoverage) / 3);
+  const logit = best.score + lexicalPart + COVERAGE_EVIDENCE_WEIGHT * best.features.coverage + chinese + EVIDENCE_CENTRE;
   return {
     score: clamp(sigmoid(logit)),
     kind: 'lexical',
