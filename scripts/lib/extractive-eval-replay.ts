@@ -73,7 +73,7 @@ async function replay(file: string, threshold: number): Promise<void> {
       refused = text.trim() === refusalSentence(answerLanguage(question.question).code).trim();
     }
     outcomes.push(scoreAnswer(question, { text, refused }));
-    if (process.env.REPLAY_DUMP) console.error(JSON.stringify({ q: question.question, a: question.answerable, s: Number(evidence.score.toFixed(3)), r: refused, g: outcomes.at(-1)?.hasGold, t: text.slice(0, 200) }));
+    if (process.env.REPLAY_DUMP) console.error(JSON.stringify({ q: question.question, a: question.answerable, s: Number(evidence.score.toFixed(3)), f: evidence.components, r: refused, g: outcomes.at(-1)?.hasGold, t: text.slice(0, 200) }));
   }
   const figures = groupedAnswerFigures(outcomes) as { by_lang: Record<string, Record<string, unknown>> };
   for (const [lang, f] of Object.entries(figures.by_lang)) {

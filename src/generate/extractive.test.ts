@@ -31,8 +31,17 @@ describe('extractAnswer', () => {
       'The harbour was dredged in 1902.',
       'Fishing boats moor along the east quay.',
       'The harbour lighthouse is painted white.',
+      'Ferries leave the harbour every hour.',
     ]);
     expect(extractAnswer({ question: 'When was the harbour dredged?', sources }, { maxAnswerLength: 8 })).toHaveLength(1);
+  });
+
+  it('adds the next-best answering sentence of another source when it fits, never a sentence without a question term', () => {
+    const split = [source(1, 'Koalas sleep most of the day.\n\nThey eat leaves.'), source(2, 'Adult koalas sleep about twenty hours.'), source(3, 'Bees sleep too.')];
+    const picked = extractAnswer({ question: 'How long do koalas sleep?', sources: split }, { maxAnswerLength: 40 });
+    expect(picked.map((sentence) => sentence.n)).toEqual([2, 1]);
+    expect(picked[1].text).toBe('Koalas sleep most of the day.');
+    expect(extractAnswer({ question: 'How long do koalas sleep?', sources: split }, { maxAnswerLength: 10 })).toHaveLength(1);
   });
 
   it('never answers with a heading or a question: under a matching heading the answer is the text below it', () => {

@@ -16,7 +16,8 @@ export interface ExtractiveOptions {
   /**
    * The answer's length, in words, Han characters and punctuation marks (see
    * {@link countTokensRoughly}, so that one figure fits English and Chinese): the best sentence
-   * always, then the sentences that follow it in its paragraph while the answer stays within it.
+   * always, then the sentences that follow it in its paragraph, then the next-best answering
+   * sentence, while the answer stays within it.
    * Default 40.
    */
   maxAnswerLength?: number;
@@ -49,7 +50,9 @@ export function countTokensRoughly(text: string): number {
 /**
  * The answer: the best answering sentence first (never a heading or a question), then the
  * sentences that follow it in the same paragraph while the answer stays within
- * `maxAnswerLength`; empty when no sentence shares a content term with the question.
+ * `maxAnswerLength`, then the next-best answering sentence when it still fits (a second place
+ * that may hold what the first misses); empty when no sentence shares a content term with the
+ * question.
  *
  * @example
  * extractAnswer({ question: 'How long do koalas sleep?', sources })
@@ -68,6 +71,8 @@ export function extractAnswer(request: Pick<AnswerRequest, 'question' | 'sources
     picked.push(next);
     length += added;
   }
+  const second = nextBest(scored, picked);
+  if (second !== undefined && length + countTokensRoughly(second.text) <= settings.maxAnswerLength) picked.push(second);
   return picked.map(({ n, text, start, score }) => ({ n, text: text.trim(), start, end: start + text.trim().length, score }));
 }
 
@@ -85,6 +90,12 @@ export function bestSentence(scored: readonly ScoredSentence[]): ScoredSentence 
     if (best === undefined || sentence.score > best.score) best = sentence;
   }
   return best;
+}
+
+/** The best answering sentence not yet picked and not a repeat of one that is (another place, often another source). */
+function nextBest(scored: readonly ScoredSentence[], picked: readonly ScoredSentence[]): ScoredSentence | undefined {
+  const texts = new Set(picked.map((sentence) => sentence.text.trim()));
+  return bestSentence(scored.filter((sentence) => !picked.includes(sentence) && !texts.has(sentence.text.trim())));
 }
 
 /**
