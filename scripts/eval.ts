@@ -1,6 +1,7 @@
 /**
  * The evaluation command.
  *
+ *   npm run eval -- --site <folder> --questions <qa.jsonl> [--json]   (see lib/site-eval.ts)
  *   npm run eval -- --data ../shared/eval [--json] [--tokenizers <folder>]
  *                   [--models fixtures|real] [--modes lexical,dense,hybrid|none] [--thresholds <file>]
  *                   [--expand none|prf]
@@ -27,7 +28,9 @@ import { chunkParsed, parseSources, readSources } from './lib/corpus.js';
 import { detectDataFormat, loadQaDataset } from './lib/eval-data.js';
 import { DEFAULT_EVAL_DIR } from './lib/paths.js';
 import { evaluateBeir } from './lib/beir-report.js';
-import { evaluateRetrieval } from './lib/retrieval-report.js';
+import { evaluateRetrieval, thresholdsFrom } from './lib/retrieval-report.js';
+import { evaluateExtractive } from './lib/extractive-eval.js';
+import { evaluateSite } from './lib/site-eval.js';
 import type { ModelsChoice } from './lib/retrieval-eval.js';
 import type { SearchMode } from '../src/config.js';
 import { defaultTokenizersDir, loadCorpusTokenizers } from './lib/tokenizers.js';
@@ -36,9 +39,14 @@ const SCHEMA = 1;
 
 async function main(): Promise<number> {
   const args = readArgs(process.argv.slice(2), {
-    values: ['data', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep', 'expand'],
+    values: ['data', 'site', 'questions', 'tokenizers', 'models', 'modes', 'thresholds', 'max-tokens', 'overlap', 'min-tokens', 'sweep', 'expand'],
     flags: ['json', 'prebuilt', 'no-context', 'details'],
   });
+  if (args.values.site !== undefined) {
+    if (args.values.questions === undefined) throw new Error('--site needs --questions <qa.jsonl>: the questions to ask of the site.');
+    print(await evaluateSite(args.values.site, args.values.questions), args.flags.json);
+    return 0;
+  }
   const dataDir = resolve(args.values.data ?? DEFAULT_EVAL_DIR);
   if (args.values.data === undefined) log(`eval: no --data given, reading ${dataDir}`);
   const format = detectDataFormat(dataDir);
@@ -109,6 +117,19 @@ async function main(): Promise<number> {
     });
     Object.assign(result, retrieval);
   }
+
+  const threshold = thresholdsFrom(args.values.thresholds).lexical;
+  const started = performance.now();
+  const extractive = await evaluateExtractive({
+    docs: parsed.map((entry) => entry.doc),
+    questions: dataset.questions,
+    unanswerable: dataset.unanswerable,
+    tokenizers,
+    chunking: options,
+    threshold,
+  });
+  log(`eval: answers.extractive in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  result.answers = { extractive };
 
   const sweep = intListOption(args, 'sweep');
   if (sweep.length > 0) {

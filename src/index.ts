@@ -113,7 +113,7 @@ export type { RerankerPreset, RerankerPresetName } from './rerank/presets.js';
 // generate (prompt, guard, extractive)
 export { DEFAULT_PROMPT_OPTIONS, REFUSAL_SENTENCE, buildPrompt, neutralizeDelimiters, refusalSentence } from './generate/prompt.js';
 export type { BuildPromptOptions, BuiltPrompt } from './generate/prompt.js';
-export { CHINESE_EVIDENCE_SCALE, EVIDENCE_HITS, evidenceScore, shouldRefuse } from './generate/guard.js';
+export { EVIDENCE_HITS, evidenceScore, LEXICAL_EVIDENCE_WEIGHT, shouldRefuse } from './generate/guard.js';
 export type { EvidenceKind, EvidenceOptions, EvidenceScore, RerankedScore } from './generate/guard.js';
 export { DEFAULT_CALIBRATE_OPTIONS, DEFAULT_THRESHOLDS, calibrateThreshold, defaultThreshold } from './generate/calibrate.js';
 export type { CalibrateOptions, Calibration, ThresholdPreset } from './generate/calibrate.js';

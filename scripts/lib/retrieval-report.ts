@@ -9,7 +9,6 @@ import type { SearchHit } from '../../src/engine/types.js';
 import type { ParsedDocument } from '../../src/types.js';
 import type { EvalQuestion, UnanswerableQuestion } from './eval-data.js';
 import { round } from './metrics.js';
-import { extractiveFigures } from './answer-eval.js';
 import { buildKnowledgeBase, locateEvidence, type ModelsChoice, modeFigures, percentiles, type QuestionOutcome, runMode } from './retrieval-eval.js';
 import { calibrateThreshold } from '../../src/generate/calibrate.js';
 import { evidenceScore } from '../../src/generate/guard.js';
@@ -19,7 +18,7 @@ import { buildPrebuiltKnowledgeBase } from './prebuilt-eval.js';
 
 /** What the refusal score is (reported in the output's `refusal.score`). */
 const SCORE_DESCRIPTION: Record<string, string> = {
-  lexical: 'evidenceScore (src/generate/guard.ts): best of the top 3 hits of mean(lexicalNormalized, lexicalCoverage, question content-term coverage), x1.5 for Chinese, capped at 1',
+  lexical: 'evidenceScore (src/generate/guard.ts): sigmoid of the best answering sentence logit of the top 6 hits + 3 x mean(lexicalNormalized, lexicalCoverage) of its hit - 4, +1.3 for Chinese',
   dense: 'evidenceScore: top cosine similarity to the query',
   rerank: 'evidenceScore: sigmoid of the cross-encoder logit of the top reranked hit',
 };
@@ -41,7 +40,7 @@ function refusalFigures(kind: string, answerable: number[], unanswerable: number
 }
 
 /** Thresholds of an earlier run: `mode` and `mode.rerank` keys. */
-function thresholdsFrom(file: string | undefined): Record<string, number> {
+export function thresholdsFrom(file: string | undefined): Record<string, number> {
   if (file === undefined) return {};
   const json = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop() ?? '{}') as {
     modes?: Record<string, { refusal?: { threshold?: number }; rerank?: { refusal?: { threshold?: number } } }>;
@@ -80,7 +79,6 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
   const given = thresholdsFrom(inputs.thresholdsFile);
   const modes: Record<string, unknown> = {};
   const reranker = await loadReranker(inputs.models);
-  let answers: Record<string, unknown> | undefined;
   for (const mode of inputs.modes) {
     if (mode !== 'lexical' && !status.embedding) {
       modes[mode] = { error: `no embedding model: ${status.embeddingError?.message ?? 'embedding is off'}` };
@@ -108,14 +106,6 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
       search_ms: round(searchMs, 3),
       ...(reranker ? { rerank: await rerankFigures(reranker, outcomes, inputs, given[`${mode}.rerank`]) } : {}),
     };
-    if (!answers && (mode === 'lexical' || mode === inputs.modes[inputs.modes.length - 1])) {
-      answers = {
-        extractive: {
-          mode,
-          ...(await extractiveFigures(inputs.questions.map((question, index) => ({ question, hits: answerableTop10[index].hits })))),
-        },
-      };
-    }
   }
   return {
     models: inputs.models,
@@ -125,7 +115,6 @@ export async function evaluateRetrieval(inputs: RetrievalInputs): Promise<Record
     prebuilt: inputs.prebuilt === true,
     reranker: reranker?.modelId ?? null,
     modes,
-    ...(answers ? { answers } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ import type { SearchResult } from './types.js';
 /** What the stages need of the knowledge base. */
 export interface AskHost {
   searchDetailed(query: string, options: { k: number; signal?: AbortSignal }): Promise<SearchResult>;
+  /** A query term's idf in the index, when it can tell (the extractive answer and the guard weigh terms with it). */
+  termWeight?(term: string): number;
 }
 
 /**
@@ -70,6 +72,7 @@ export class AskResources {
     const hasReranker = this.rerankerLoad !== undefined;
     const threshold = this.options.answer.refusalThreshold;
     const rerankModel = this.options.rerank ? this.options.rerank.model : undefined;
+    const termWeight = host.termWeight ? (term: string) => host.termWeight!(term) : undefined;
     return {
       search: (query, options) => host.searchDetailed(query, options),
       rerank: hasReranker
@@ -84,7 +87,8 @@ export class AskResources {
             return scores.map((score) => ({ hit: byId.get(score.id)!, score: score.score }));
           }
         : undefined,
-      evidence: (query, hits, reranked) => evidenceScore(hits, { query, reranked }),
+      evidence: (query, hits, reranked) => evidenceScore(hits, { query, reranked, termWeight }),
+      termWeight,
       threshold: (kind) => threshold ?? defaultThreshold(kind as 'lexical' | 'dense' | 'rerank', rerankModel).threshold,
       generator: () => this.generator(task),
       check: (text, sources) => {

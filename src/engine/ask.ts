@@ -39,6 +39,8 @@ export interface AskStages {
   check(text: string, sources: AnswerSource[]): CheckedAnswer;
   /** The sentence to answer with when refusing, in the question's language. */
   refusalText(question: string): string;
+  /** A query term's weight (idf) in the searched index, when the index can tell. */
+  termWeight?(term: string): number;
 }
 
 /** Settings of the pipeline (defaults in the engine's config). */
@@ -49,7 +51,7 @@ export interface AskSettings {
 }
 
 function toSource(hit: SearchHit, n: number): AnswerSource {
-  return { n, chunkId: hit.chunkId, docId: hit.docId, title: hit.title, text: hit.text, url: hit.url, anchor: hit.anchor, page: hit.page, start: hit.start, end: hit.end };
+  return { n, chunkId: hit.chunkId, docId: hit.docId, title: hit.title, text: hit.text, url: hit.url, anchor: hit.anchor, page: hit.page, headingPath: hit.headingPath, start: hit.start, end: hit.end };
 }
 
 const now = () => performance.now();
@@ -215,7 +217,7 @@ async function* answerQuery(context: AskContext, options: AskOptions, stages: As
   timings.promptMs = now() - mark;
   const generateStart = now();
   let text = '';
-  for await (const delta of generator.answer({ question: asked, sources, history, signal })) {
+  for await (const delta of generator.answer({ question: asked, sources, history, signal, termWeight: stages.termWeight })) {
     if (text.length === 0) timings.firstTokenMs = now() - started;
     text += delta;
     yield { type: 'token', text: delta };

@@ -142,7 +142,12 @@ export class KnowledgeBase implements Engine, KnowledgeBaseCore {
    * for await (const event of kb.ask('How long do koalas sleep?')) if (event.type === 'token') show(event.text)
    */
   ask(question: string, options: AskOptions & TaskOptions = {}): AsyncIterableIterator<AskEvent> {
-    return this.asks.ask({ prepare: (task) => this.prepare(task), searchDetailed: (query, search) => this.searchDetailed(query, search) }, question, options);
+    const host = {
+      prepare: (task: TaskOptions) => this.prepare(task),
+      searchDetailed: (query: string, search: SearchCallOptions) => this.searchDetailed(query, search),
+      termWeight: (term: string) => this.termWeight(term),
+    };
+    return this.asks.ask(host, question, options);
   }
 
   /** A chunk by id with its text (read from the store if needed). */
@@ -201,5 +206,10 @@ export class KnowledgeBase implements Engine, KnowledgeBaseCore {
   /** Saves what is pending and closes the store (the engine is unusable afterwards). */
   async close(): Promise<void> {
     await this.persistence.close(this.corpus);
+  }
+
+  /** A query term's idf in the lexical index (the extractive answer and the guard weigh terms with it). */
+  termWeight(term: string): number {
+    return this.corpus.lexical.termIdf(term);
   }
 }

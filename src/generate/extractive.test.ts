@@ -22,19 +22,50 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
 }
 
 describe('extractAnswer', () => {
-  it('picks the sentences that share most content terms with the question, in reading order', () => {
+  it('puts the best answering sentence first, with the sentences after it in its paragraph within the length', () => {
     const picked = extractAnswer({ question: 'When was the lighthouse automated?', sources });
     expect(picked[0]).toMatchObject({ n: 2, text: 'The lighthouse was automated in 1985.' });
     expect(sources[1].text.slice(picked[0].start, picked[0].end)).toBe(picked[0].text);
-    const several = extractAnswer({ question: 'harbour lighthouse', sources }, { maxSentences: 3, relativeScore: 0.1 });
-    expect(several.length).toBeLessThanOrEqual(3);
-    const order = several.map((sentence) => [sentence.n, sentence.start]);
-    expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    const long = extractAnswer({ question: 'When was the harbour dredged?', sources }, { maxAnswerLength: 100 });
+    expect(long.map((sentence) => sentence.text)).toEqual([
+      'The harbour was dredged in 1902.',
+      'Fishing boats moor along the east quay.',
+      'The harbour lighthouse is painted white.',
+      'Ferries leave the harbour every hour.',
+    ]);
+    expect(extractAnswer({ question: 'When was the harbour dredged?', sources }, { maxAnswerLength: 8 })).toHaveLength(1);
+  });
+
+  it('adds the next-best answering sentence of another source when it fits, never a sentence without a question term', () => {
+    const split = [source(1, 'Koalas sleep most of the day.\n\nThey eat leaves.'), source(2, 'Adult koalas sleep about twenty hours.'), source(3, 'Bees sleep too.')];
+    const picked = extractAnswer({ question: 'How long do koalas sleep?', sources: split }, { maxAnswerLength: 40 });
+    expect(picked.map((sentence) => sentence.n)).toEqual([2, 1]);
+    expect(picked[1].text).toBe('Koalas sleep most of the day.');
+    expect(extractAnswer({ question: 'How long do koalas sleep?', sources: split }, { maxAnswerLength: 10 })).toHaveLength(1);
+  });
+
+  it('never answers with a heading or a question: under a matching heading the answer is the text below it', () => {
+    const faq = source(1, 'Why is there no switch statement?\n\nA chain of if and elif tests does the same job. Dictionaries of functions work too.\n\nHow fast are loops?\n\nLoops run quickly.');
+    const picked = extractAnswer({ question: 'Why is there no switch statement?', sources: [faq] });
+    expect(picked[0].text).toBe('A chain of if and elif tests does the same job.');
+    const heading = { ...source(1, 'Opening hours\n\nThe museum opens at nine every day.'), headingPath: ['Visiting', 'Opening hours'] };
+    expect(extractAnswer({ question: 'What are the opening hours?', sources: [heading] })[0].text).toBe('The museum opens at nine every day.');
+  });
+
+  it('prefers the sentence that holds the kind of answer asked for', () => {
+    const two = [source(1, 'The bridge crosses the river near the old mill. The bridge opened in 1932.')];
+    expect(extractAnswer({ question: 'When did the bridge open?', sources: two })[0].text).toBe('The bridge opened in 1932.');
   });
 
   it('prefers the higher-ranked source on equal overlap', () => {
     const same = [source(1, 'Otters eat fish.'), source(2, 'Otters eat fish.')];
-    expect(extractAnswer({ question: 'What do otters eat?', sources: same }, { maxSentences: 1 })[0].n).toBe(1);
+    expect(extractAnswer({ question: 'What do otters eat?', sources: same })[0].n).toBe(1);
+  });
+
+  it('weighs terms with the index idf when given: the rare term decides', () => {
+    const pair = [source(1, 'Harbour fees rose in spring.'), source(2, 'Pelicans nest near the quay in spring.')];
+    const termWeight = (term: string) => (term === 'pelican' ? 5 : 0.2);
+    expect(extractAnswer({ question: 'When do pelicans nest in the harbour?', sources: pair, termWeight })[0].n).toBe(2);
   });
 
   it('finds nothing when no sentence shares a content term', () => {

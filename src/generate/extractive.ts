@@ -1,28 +1,34 @@
 /**
- * The extractive generator: no LLM. It answers with the sentences of the top sources that share
- * the most content terms with the question, each followed by its citation, and refuses with the
- * fixed sentence when no sentence shares any. Instant, and the fallback when no model can load.
+ * The extractive generator: no LLM. It answers with the sentence of the top sources that answers
+ * the question best (see `sentence-score.ts`), and the sentences of its paragraph that follow it
+ * within a length budget, each cited; it refuses with the fixed sentence when no sentence shares a
+ * content term with the question. Instant, and the fallback when no model can load.
  */
 import { throwIfAborted } from '../errors.js';
 import type { TaskOptions } from '../types.js';
 import { refusalSentence } from './prompt.js';
-import { isChineseText, queryContentTerms, splitSentences, textContentTerms } from './sentences.js';
+import { scoreSentences, type ScoredSentence, type SentenceWeights } from './sentence-score.js';
+import { isChineseText } from './sentences.js';
 import type { AnswerRequest, Generator } from './types.js';
 
 /** Options of {@link createExtractiveGenerator}; every field has a default. */
 export interface ExtractiveOptions {
-  /** Most sentences in an answer. Default 3. */
-  maxSentences?: number;
-  /** A further sentence is kept when its score reaches this share of the best one's. Default 0.8. */
-  relativeScore?: number;
-  /** Weight of a source's rank: sentence scores are multiplied by `rankDecay^(n - 1)`. Default 0.85. */
-  rankDecay?: number;
+  /**
+   * The answer's length, in words, Han characters and punctuation marks (see
+   * {@link countTokensRoughly}, so that one figure fits English and Chinese): the best sentence
+   * always, then the sentences that follow it in its paragraph, then the next-best answering
+   * sentence, while the answer stays within it.
+   * Default 40.
+   */
+  maxAnswerLength?: number;
   /** Reported as the context window (the extractive generator reads any length). Default 32768. */
   contextWindow?: number;
+  /** The sentence features' weights. Default `SENTENCE_WEIGHTS`. */
+  weights?: SentenceWeights;
 }
 
 /** The defaults of {@link ExtractiveOptions}. */
-export const DEFAULT_EXTRACTIVE_OPTIONS = Object.freeze({ maxSentences: 3, relativeScore: 0.8, rankDecay: 0.85, contextWindow: 32_768 });
+export const DEFAULT_EXTRACTIVE_OPTIONS = Object.freeze({ maxAnswerLength: 40, contextWindow: 32_768 });
 
 /** A sentence picked for the answer. */
 export interface ExtractedSentence {
@@ -32,6 +38,7 @@ export interface ExtractedSentence {
   /** Offsets in the source's text. */
   start: number;
   end: number;
+  /** The sentence's score (a logit, see `SENTENCE_WEIGHTS`). */
   score: number;
 }
 
@@ -41,42 +48,54 @@ export function countTokensRoughly(text: string): number {
 }
 
 /**
- * The sentences that answer the question best, in reading order (source rank, then position);
- * empty when no sentence shares a content term with the question.
+ * The answer: the best answering sentence first (never a heading or a question), then the
+ * sentences that follow it in the same paragraph while the answer stays within
+ * `maxAnswerLength`, then the next-best answering sentence when it still fits (a second place
+ * that may hold what the first misses); empty when no sentence shares a content term with the
+ * question.
  *
  * @example
  * extractAnswer({ question: 'How long do koalas sleep?', sources })
- * // [{ n: 1, text: 'Koalas sleep about 20 hours a day.', start: 27, end: 61, score: 0.67 }]
+ * // [{ n: 1, text: 'Koalas sleep about 20 hours a day.', start: 27, end: 61, score: 1.2 }]
  */
-export function extractAnswer(request: Pick<AnswerRequest, 'question' | 'sources'>, options: ExtractiveOptions = {}): ExtractedSentence[] {
+export function extractAnswer(request: Pick<AnswerRequest, 'question' | 'sources' | 'termWeight'>, options: ExtractiveOptions = {}): ExtractedSentence[] {
   const settings = { ...DEFAULT_EXTRACTIVE_OPTIONS, ...options };
-  const terms = queryContentTerms(request.question);
-  if (terms.length === 0) return [];
-  const candidates: Array<ExtractedSentence & { rank: number }> = [];
-  request.sources.forEach((source, rank) => {
-    const weight = settings.rankDecay ** rank;
-    for (const sentence of splitSentences(source.text)) {
-      const found = textContentTerms(sentence.text);
-      let shared = 0;
-      for (const term of terms) if (found.has(term)) shared++;
-      if (shared === 0) continue;
-      // Share of the question's terms, lightly favouring sentences that are not mostly other matter.
-      const focus = shared / Math.max(shared, Math.sqrt(found.size));
-      const score = (shared / terms.length) * (0.8 + 0.2 * focus) * weight;
-      candidates.push({ n: source.n, text: sentence.text, start: sentence.start, end: sentence.end, score, rank });
-    }
-  });
-  if (candidates.length === 0) return [];
-  const ranked = [...candidates].sort((a, b) => b.score - a.score);
-  const floor = ranked[0].score * settings.relativeScore;
-  const picked: typeof candidates = [];
-  for (const candidate of ranked) {
-    if (picked.length >= settings.maxSentences || candidate.score < floor) break;
-    if (picked.some((kept) => kept.text === candidate.text)) continue;
-    picked.push(candidate);
+  const scored = scoreSentences(request.question, request.sources, { termWeight: request.termWeight, weights: settings.weights });
+  const best = bestSentence(scored);
+  if (best === undefined) return [];
+  const picked = [best];
+  let length = countTokensRoughly(best.text);
+  for (const next of scored.filter((sentence) => sentence.n === best.n && sentence.index > best.index)) {
+    const added = countTokensRoughly(next.text);
+    if (next.isContext || next.startsParagraph || length + added > settings.maxAnswerLength) break;
+    picked.push(next);
+    length += added;
   }
-  picked.sort((a, b) => a.rank - b.rank || a.start - b.start);
-  return picked.map(({ rank: _rank, ...sentence }) => sentence);
+  const second = nextBest(scored, picked);
+  if (second !== undefined && length + countTokensRoughly(second.text) <= settings.maxAnswerLength) picked.push(second);
+  return picked.map(({ n, text, start, score }) => ({ n, text: text.trim(), start, end: start + text.trim().length, score }));
+}
+
+/**
+ * The best answering sentence of scored sentences: the highest score among those that hold a
+ * question term (in the sentence or its heading) and are not context (headings, questions).
+ *
+ * @example
+ * bestSentence(scoreSentences(question, sources))?.text
+ */
+export function bestSentence(scored: readonly ScoredSentence[]): ScoredSentence | undefined {
+  let best: ScoredSentence | undefined;
+  for (const sentence of scored) {
+    if (sentence.isContext || sentence.features.contextCoverage === 0) continue;
+    if (best === undefined || sentence.score > best.score) best = sentence;
+  }
+  return best;
+}
+
+/** The best answering sentence not yet picked and not a repeat of one that is (another place, often another source). */
+function nextBest(scored: readonly ScoredSentence[], picked: readonly ScoredSentence[]): ScoredSentence | undefined {
+  const texts = new Set(picked.map((sentence) => sentence.text.trim()));
+  return bestSentence(scored.filter((sentence) => !picked.includes(sentence) && !texts.has(sentence.text.trim())));
 }
 
 /**

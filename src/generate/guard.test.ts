@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../engine/types.js';
 import { isRagError } from '../errors.js';
 import { calibrateThreshold, DEFAULT_THRESHOLDS, defaultThreshold } from './calibrate.js';
-import { CHINESE_EVIDENCE_SCALE, evidenceScore, shouldRefuse } from './guard.js';
+import { CHINESE_EVIDENCE_OFFSET, evidenceScore, shouldRefuse } from './guard.js';
 
 function hit(text: string, fields: Partial<SearchHit> = {}): SearchHit {
   return {
@@ -25,33 +25,34 @@ function hit(text: string, fields: Partial<SearchHit> = {}): SearchHit {
 }
 
 describe('evidenceScore', () => {
-  it('is the mean of normalised BM25, idf coverage and content-term coverage for lexical hits', () => {
-    const hits = [hit('Koalas sleep about twenty hours.', { lexicalNormalized: 0.6, lexicalCoverage: 0.9 })];
-    const evidence = evidenceScore(hits, { query: 'How long do koalas sleep?' });
-    // Content terms: long, koala, sleep; the hit holds koala and sleep.
-    expect(evidence.kind).toBe('lexical');
-    expect(evidence.components.termCoverage).toBeCloseTo(2 / 3, 10);
-    expect(evidence.score).toBeCloseTo((0.6 + 0.9 + 2 / 3) / 3, 10);
+  it('judges the best answering sentence: a page on the topic that does not say it scores lower', () => {
+    const says = [hit('Koalas sleep about twenty hours a day.', { lexicalNormalized: 0.6, lexicalCoverage: 0.9 })];
+    const silent = [hit('Koalas live in eucalyptus forests. Koalas are marsupials.', { lexicalNormalized: 0.6, lexicalCoverage: 0.9 })];
+    const answered = evidenceScore(says, { query: 'How many hours do koalas sleep?' });
+    const unsaid = evidenceScore(silent, { query: 'How many hours do koalas sleep?' });
+    expect(answered.kind).toBe('lexical');
+    expect(answered.components.answer).toBe('Koalas sleep about twenty hours a day.');
+    expect(answered.components.sentence?.answerType).toBe(1);
+    expect(unsaid.components.sentence?.answerType).toBe(0);
+    expect(answered.score).toBeGreaterThan(unsaid.score);
+    expect(shouldRefuse(unsaid.score, defaultThreshold('lexical').threshold)).toBe(true);
+    expect(shouldRefuse(answered.score, defaultThreshold('lexical').threshold)).toBe(false);
   });
 
-  it('reads the best of the first hits (hybrid fusion may rank the best lexical hit second)', () => {
-    const hits = [
-      hit('Pianos have hammers.', { lexicalNormalized: 0.1, lexicalCoverage: 0.2, mode: 'hybrid', denseRank: 1 }),
-      hit('Koalas sleep a lot.', { lexicalNormalized: 0.5, lexicalCoverage: 0.8, mode: 'hybrid' }),
-    ];
-    const evidence = evidenceScore(hits, { query: 'koalas sleep' });
-    expect(evidence.components.lexicalNormalized).toBe(0.5);
-    expect(evidence.components.agreement).toBe(false);
+  it('adds the lexical scores of the best sentence hit, and the Chinese offset', () => {
+    const text = 'Koalas sleep about twenty hours a day.';
+    const low = evidenceScore([hit(text, { lexicalNormalized: 0.1, lexicalCoverage: 0.1 })], { query: 'koalas sleep hours' });
+    const high = evidenceScore([hit(text, { lexicalNormalized: 0.9, lexicalCoverage: 0.9 })], { query: 'koalas sleep hours' });
+    expect(high.score).toBeGreaterThan(low.score);
+    const chinese = [hit('考拉每天睡觉大约二十个小时。', { lexicalNormalized: 0.5, lexicalCoverage: 0.5, lang: 'zh-Hans' })];
+    const withOffset = evidenceScore(chinese, { query: '考拉每天睡觉多长时间？' });
+    const without = evidenceScore(chinese, { query: '考拉每天睡觉多长时间？', chineseOffset: 0 });
+    expect(CHINESE_EVIDENCE_OFFSET).toBeGreaterThan(0);
+    expect(withOffset.score).toBeGreaterThan(without.score);
   });
 
-  it('scales Chinese questions and caps the score at 1', () => {
-    const text = '考拉每天睡觉很长时间。';
-    const hits = [hit(text, { lexicalNormalized: 0.4, lexicalCoverage: 0.5, lang: 'zh-Hans' })];
-    const evidence = evidenceScore(hits, { query: '考拉每天睡觉多长时间？' });
-    const mean = (0.4 + 0.5 + (evidence.components.termCoverage ?? 0)) / 3;
-    expect(evidence.score).toBeCloseTo(Math.min(1, mean * CHINESE_EVIDENCE_SCALE), 10);
-    const full = evidenceScore([hit(text, { lexicalNormalized: 1, lexicalCoverage: 1 })], { query: '考拉每天睡觉' });
-    expect(full.score).toBe(1);
+  it('is 0 when no sentence of the hits shares a content term', () => {
+    expect(evidenceScore([hit('Pianos have hammers.', { lexicalNormalized: 0.9, lexicalCoverage: 0.9 })], { query: 'koalas sleep' }).score).toBe(0);
   });
 
   it('uses the reranker score when hits were reranked, and cosine for dense hits alone', () => {

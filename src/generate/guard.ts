@@ -5,37 +5,53 @@
  *
  * The score, by what the hits carry:
  * - `rerank`: the cross-encoder's sigmoid score of the best hit, in (0, 1).
- * - `lexical` (lexical or hybrid retrieval): for each of the first {@link EVIDENCE_HITS} hits that
- *   the lexical retriever found, the mean of three shares in [0, 1]:
- *   `lexicalNormalized` (BM25 over the query's best possible BM25), `lexicalCoverage` (share of
- *   the query's idf mass the chunk holds) and the share of the question's content terms (function
- *   and question words left out) found in the chunk's heading path and text; the best hit's mean,
- *   times {@link CHINESE_EVIDENCE_SCALE} for a Chinese question, capped at 1.
+ * - `lexical` (lexical or hybrid retrieval): it judges the answer, not the chunk. The sentences of
+ *   the first {@link EVIDENCE_HITS} hits are scored as the extractive answer scores them
+ *   (`sentence-score.ts`: the question's content terms weighted by the index's idf, their
+ *   proximity, the heading above, whether the kind of answer asked for is there); the best
+ *   answering sentence's logit, plus {@link LEXICAL_EVIDENCE_WEIGHT} times a weighted mean of its
+ *   hit's `lexicalNormalized` and `lexicalCoverage`, plus {@link COVERAGE_EVIDENCE_WEIGHT} times
+ *   its coverage of the question, through the logistic function. A page about the
+ *   topic that does not say the answer has no sentence that covers the question: refused.
  * - `dense` (dense retrieval alone): the best hit's cosine similarity; model-specific.
  *
  * Not the fused RRF score: its top value is nearly the same for every query.
- *
- * Measured on ../shared/eval (lexical retrieval, 398 answerable and 63 unanswerable questions):
- * balanced accuracy 0.942 at threshold 0.593 (answered 0.93, refused 0.95); 0.930 with thresholds
- * calibrated on one half and applied to the other (2-fold, 50 repeats). For comparison: raw BM25
- * top-1 0.84, `lexicalNormalized` alone 0.865, the same mean without the Chinese scale 0.88.
  */
 import type { SearchHit } from '../retrieve/hybrid-search.js';
-import { isChineseText, queryContentTerms, termOverlap, textContentTerms } from './sentences.js';
+import { bestSentence } from './extractive.js';
+import { isChineseText } from './sentences.js';
+import { scoreSentences, sigmoid, type SentenceFeatures, type SentenceWeights } from './sentence-score.js';
 
 /** What an evidence score is made of. */
 export type EvidenceKind = 'rerank' | 'lexical' | 'dense';
 
-/** Hits whose lexical evidence is read (the best one counts): hybrid fusion may rank it second. */
-export const EVIDENCE_HITS = 3;
+/** Hits whose sentences the guard reads: the sources the answer is drawn from (`answer.maxSources`' default). */
+export const EVIDENCE_HITS = 6;
 
 /**
- * Chinese questions match a smaller share of their terms in the passage that answers them
- * (their terms are words and character bigrams, which paraphrase breaks): on the evaluation set
- * the median `lexicalNormalized` of answerable questions' top hits is 0.60 in English and 0.40 in
- * Chinese. The Chinese score is scaled by that ratio so that one threshold serves both.
+ * Added to a Chinese question's evidence logit: its terms are words and character bigrams, which
+ * paraphrase breaks, so the sentence that answers it covers a smaller share of them (on the dev
+ * folders the answerable questions' median logit is about this much lower in Chinese); one
+ * threshold then serves both languages.
  */
-export const CHINESE_EVIDENCE_SCALE = 1.5;
+export const CHINESE_EVIDENCE_OFFSET = 1.6;
+
+/** Moves the evidence logit so that the calibrated threshold sits near the middle of (0, 1). */
+export const EVIDENCE_CENTRE = -5.2;
+
+/**
+ * Weight of the best sentence's hit's lexical scores in the evidence logit, applied to
+ * `(2 · lexicalNormalized + lexicalCoverage) / 3`: the hit's idf coverage counts half as much as
+ * its BM25 score because the sentence's own coverage already measures most of it.
+ */
+export const LEXICAL_EVIDENCE_WEIGHT = 4.5;
+
+/**
+ * Weight of the best sentence's coverage of the question added in the evidence logit. The
+ * sentence weights were fitted to choose among the sentences of a page that answers; whether any
+ * sentence answers at all leans more on how much of the question the best one covers.
+ */
+export const COVERAGE_EVIDENCE_WEIGHT = 1;
 
 /** What a reranked hit offers: the cross-encoder's sigmoid score (best first). */
 export interface RerankedScore {
@@ -48,6 +64,14 @@ export interface EvidenceOptions {
   query: string;
   /** The reranker's scores, best first, when the hits were reranked. */
   reranked?: readonly RerankedScore[];
+  /** A query term's idf in the searched index; without it every term weighs 1. */
+  termWeight?: (term: string) => number;
+  /** The sentence features' weights. Default `SENTENCE_WEIGHTS`. */
+  weights?: SentenceWeights;
+  /** Weight of the lexical scores in the evidence logit. Default {@link LEXICAL_EVIDENCE_WEIGHT}. */
+  lexicalWeight?: number;
+  /** Added to the evidence logit of a Chinese question. Default {@link CHINESE_EVIDENCE_OFFSET}. */
+  chineseOffset?: number;
 }
 
 /** An evidence score, its kind (which threshold applies) and the parts it was made of. */
@@ -58,7 +82,10 @@ export interface EvidenceScore {
   components: {
     lexicalNormalized?: number;
     lexicalCoverage?: number;
-    termCoverage?: number;
+    /** The best answering sentence's features (its weighted coverage of the question, answer type, …). */
+    sentence?: SentenceFeatures;
+    /** The best answering sentence, as the extractive answer would open. */
+    answer?: string;
     /** Whether the best lexical hit was also found by the dense retriever (hybrid); reported, not scored. */
     agreement?: boolean;
     rerank?: number;
@@ -74,27 +101,28 @@ export interface EvidenceScore {
  * if (shouldRefuse(evidence.score, defaultThreshold(evidence.kind).threshold)) refuse()
  */
 export function evidenceScore(hits: readonly SearchHit[], options: EvidenceOptions): EvidenceScore {
-  const best = options.reranked?.[0];
-  if (best !== undefined) return { score: clamp(best.score), kind: 'rerank', components: { rerank: best.score } };
+  const topReranked = options.reranked?.[0];
+  if (topReranked !== undefined) return { score: clamp(topReranked.score), kind: 'rerank', components: { rerank: topReranked.score } };
   const lexical = hits.slice(0, EVIDENCE_HITS).filter((hit) => hit.lexicalNormalized !== undefined || hit.lexicalCoverage !== undefined);
   if (lexical.length === 0 && hits.some((hit) => hit.denseScore !== undefined)) {
     const dense = Math.max(...hits.map((hit) => hit.denseScore ?? 0));
     return { score: clamp(dense), kind: 'dense', components: { dense } };
   }
-  const terms = queryContentTerms(options.query);
-  const scale = isChineseText(options.query) ? CHINESE_EVIDENCE_SCALE : 1;
-  let result: EvidenceScore = { score: 0, kind: 'lexical', components: {} };
-  for (const hit of lexical) {
-    const lexicalNormalized = hit.lexicalNormalized ?? 0;
-    const lexicalCoverage = hit.lexicalCoverage ?? 0;
-    const termCoverage = termOverlap(terms, textContentTerms(`${hit.context} ${hit.text}`));
-    const score = clamp(((lexicalNormalized + lexicalCoverage + termCoverage) / 3) * scale);
-    if (score > result.score || result.components.lexicalNormalized === undefined) {
-      const agreement = hit.mode === 'hybrid' ? hit.denseRank !== undefined : undefined;
-      result = { score, kind: 'lexical', components: { lexicalNormalized, lexicalCoverage, termCoverage, agreement } };
-    }
-  }
-  return result;
+  const sources = hits.slice(0, EVIDENCE_HITS).map((hit, index) => ({ n: index + 1, text: hit.text, headingPath: hit.headingPath }));
+  const best = bestSentence(scoreSentences(options.query, sources, { termWeight: options.termWeight, weights: options.weights }));
+  if (best === undefined) return { score: 0, kind: 'lexical', components: {} };
+  const hit = hits[best.rank];
+  const lexicalNormalized = hit.lexicalNormalized ?? 0;
+  const lexicalCoverage = hit.lexicalCoverage ?? 0;
+  const agreement = hit.mode === 'hybrid' ? hit.denseRank !== undefined : undefined;
+  const chinese = isChineseText(options.query) ? (options.chineseOffset ?? CHINESE_EVIDENCE_OFFSET) : 0;
+  const lexicalPart = (options.lexicalWeight ?? LEXICAL_EVIDENCE_WEIGHT) * ((2 * lexicalNormalized + lexicalCoverage) / 3);
+  const logit = best.score + lexicalPart + COVERAGE_EVIDENCE_WEIGHT * best.features.coverage + chinese + EVIDENCE_CENTRE;
+  return {
+    score: clamp(sigmoid(logit)),
+    kind: 'lexical',
+    components: { lexicalNormalized, lexicalCoverage, sentence: best.features, answer: best.text.trim(), agreement },
+  };
 }
 
 function clamp(value: number): number {

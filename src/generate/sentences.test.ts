@@ -31,3 +31,11 @@ describe('content terms', () => {
     expect(isChineseText('The word 渡轮 means ferry in a long English sentence')).toBe(false);
   });
 });
+
+describe('queryContentTerms on names the segmenter splits', () => {
+  it('keeps the bigrams of a name left in single characters, not those of joining characters', () => {
+    const terms = queryContentTerms('卡地亚手表是哪个地方出产');
+    expect(terms).toEqual(expect.arrayContaining(['卡地', '地亚', '手表']));
+    expect(terms.some((term) => term.includes('是'))).toBe(false);
+  });
+});

@@ -70,13 +70,30 @@ export function isContentTerm(term: string): boolean {
 
 /**
  * The distinct content terms of a question (or any text read as a query): Chinese words and the
- * bigrams inside them, English words stemmed, less function and question words.
+ * bigrams inside them, English words stemmed, less function and question words. Where the
+ * Chinese segmenter leaves a name in single characters (`卡地亚` as `卡`, `地`, `亚`), the
+ * bigrams of those characters count as content too: a lone character carries nothing, but the
+ * name is often what the question is about.
  *
  * @example
  * queryContentTerms('How long do koalas sleep?') // ['long', 'koala', 'sleep']
  */
 export function queryContentTerms(text: string, tokenizer: Tokenizer = defaultTokenizer()): string[] {
-  return [...new Set(tokenizer.query(text).terms)].filter(isContentTerm);
+  const { terms, bridging } = tokenizer.query(text);
+  const content = terms.filter(isContentTerm);
+  const crossing = new Set(bridging);
+  for (let i = 0; i + 1 < terms.length; i++) {
+    const [a, b] = [terms[i], terms[i + 1]];
+    if (isLoneHan(a) && isLoneHan(b) && crossing.has(a + b)) content.push(a + b);
+  }
+  return [...new Set(content)];
+}
+
+// Single characters that join words rather than name things: never half of a name's bigram.
+const JOINING_HAN = new Set('的是了在和与及或把被个也都就而之其这那哪吗呢啊吧么有为于以从对将等着过到又还很最'.split(''));
+
+function isLoneHan(term: string): boolean {
+  return term.length === 1 && HAN.test(term) && !isFunctionWord(term) && !JOINING_HAN.has(term);
 }
 
 /**

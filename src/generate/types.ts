@@ -22,6 +22,8 @@ export interface AnswerSource {
   url?: string;
   anchor?: string;
   page?: number;
+  /** Headings above the chunk, outermost first (the answer under a matching heading is what follows it). */
+  headingPath?: string[];
   /** Offsets of `text` in the document's normalised text. */
   start: number;
   end: number;
@@ -38,6 +40,8 @@ export interface AnswerRequest {
   lang?: string;
   /** Most tokens of the answer. */
   maxAnswerTokens?: number;
+  /** A query term's weight in the searched index (its idf); extractive answers score sentences with it. */
+  termWeight?: (term: string) => number;
   signal?: AbortSignal;
 }
 

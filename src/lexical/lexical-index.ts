@@ -125,6 +125,17 @@ export class LexicalIndex {
     return this.liveCount;
   }
 
+  /**
+   * A term's inverse document frequency in this index (BM25's idf; a term no chunk holds gets the
+   * highest value). Terms as the tokenizer writes them (lower case, stemmed; Chinese words and bigrams).
+   *
+   * @example
+   * index.termIdf('koala') > index.termIdf('sleep') // koala is the rarer word here
+   */
+  termIdf(term: string): number {
+    return idf(this.size, this.documentFrequency(term));
+  }
+
   /** Whether a chunk with this id is indexed. */
   has(id: string): boolean {
     return this.idToDoc.has(id);
