@@ -51,7 +51,7 @@ const NUMBER_WORDS = /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|elev
 const MONTHS = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
 const SENTENCE_PATTERNS: Readonly<Record<Exclude<AnswerType, 'other' | 'person' | 'place'>, RegExp>> = {
   number: /\d|[一二三四五六七八九十百千万亿两半]/u,
-  date: /\b(?:1\d{3}|20\d{2})s?\b|\b\d{1,2}(?:st|nd|rd|th)? century\b|\d+\s*年|[一二三四五六七八九十〇]+年|世纪|朝|年代|月\d|\d+月/u,
+  date: /\b(?:1\d{3}|20\d{2})s?\b|\b\d{1,2}(?:st|nd|rd|th)? century\b|\d+\s*年|[一二三四五六七八九十〇]+年|世纪|朝|年代|月\d|\d+\s*[月日号]|[一二三四五六七八九十正腊]+月|[初上中下]旬|[春夏秋冬][天季]|星期[一二三四五六日天]|周[一二三四五六日]|[上下]午|凌晨|傍晚|\d+\s*[点时]|[一二三四五六七八九十两]+[点时](?![间候])/u,
   reason: /\b(?:because|since|due to|owing to|as a result|so that|in order to|therefore|thus|reason|caus(?:e|ed|es)|leads? to|allows?|makes? it)\b|因为|由于|所以|因此|原因|为了|以便|导致|是因/i,
   definition: /\b(?:is|are|was|were|refers? to|means?|called|known as|defined as|consists? of)\b|是|指|称为|叫做|即/i,
   procedure: /\b(?:use|using|call|run|set|add|create|install|write|type|open|you can|you should|you need|try|by|with)\b|可以|通过|使用|用|先|然后|点击|打开|输入/i,

@@ -104,7 +104,7 @@ describe('Markdown', () => {
 
   it('falls back to plain text for pathologically deep nesting, without handing it to the Markdown lexer', async () => {
     // marked's lexer is super-linear on deep nesting: the fallback must keep such text away from it.
-    const lex = vi.spyOn(Lexer.prototype, 'lex');
+    const lex = vi.spyOn(Lexer.prototype, 'blockTokens');
     try {
       const deepList = Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n');
       const doc = await parseDocument({ name: 'deep.md', text: deepList });
@@ -115,7 +115,7 @@ describe('Markdown', () => {
       expect(lex).not.toHaveBeenCalled();
       // The spy sees the lexer when it does run.
       await parseDocument({ name: 'shallow.md', text: '- a\n  - b\n\n> quote' });
-      expect(lex).toHaveBeenCalledTimes(1);
+      expect(lex).toHaveBeenCalled();
     } finally {
       lex.mockRestore();
     }
