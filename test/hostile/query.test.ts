@@ -67,3 +67,17 @@ describe.each([
     expect(result).toMatchObject({ hits: [], mode: 'dense' });
   });
 });
+
+describe('the tiny model on a query of symbols it does not know', () => {
+  it('gives a vector without direction, and search still answers', async () => {
+    const kb = new KnowledgeBase(resolveRagOptions({ embedding: { model: 'tiny-bge', dtype: 'fp32' }, runtime: { modelBaseUrl: models, allowRemoteModels: false } }));
+    open.push(kb);
+    await kb.add([koala, piano, { id: 'snow', text: 'The snowman sign ☃☃☃ marks winter pages.' }]);
+    const vector = await kb.model.embedder!.embedQuery('☃☃☃');
+    expect(Number.isFinite(Math.hypot(...vector)) && Math.hypot(...vector) > 0).toBe(false);
+    const hybrid = await kb.searchDetailed('☃☃☃', { k: 3 });
+    expect(hybrid.mode).toBe('lexical');
+    expect(hybrid.hits.map((hit) => hit.docId)).toEqual((await kb.search('☃☃☃', { k: 3, mode: 'lexical' })).map((hit) => hit.docId));
+    expect(await kb.search('☃☃☃', { mode: 'dense' })).toEqual([]);
+  });
+});
