@@ -270,3 +270,38 @@ describe('a store with a bad record written into IndexedDB', () => {
     expect((await again.status()).store.repair).toMatchObject({ removedDocuments: [], droppedVectors: [], reembedded: 0 });
   });
 });
+
+describe('a bad record another tab wrote while the engine is open', () => {
+  it('is left out (or its vectors left behind) with a warning, and search keeps working', async () => {
+    const kb = engine('indexeddb');
+    const name = kb.options.storage.name;
+    await kb.add([koala, piano, notes]);
+    const pianoChunk = kb.corpus.documentsById.get('piano')!.chunkIds[0];
+
+    const db = await openDB(databaseName(name));
+    const tx = db.transaction(['meta', 'documents', 'sources', 'vectors'], 'readwrite');
+    const commit = ((await tx.objectStore('meta').get('commit')) as number) + 1;
+    await tx.objectStore('meta').put(commit, 'commit');
+    const koalaRecord = (await tx.objectStore('documents').get('koala')) as DocumentRecord;
+    await tx.objectStore('documents').put({ ...koalaRecord, commit });
+    const koalaVectors = (await tx.objectStore('vectors').get('koala')) as VectorRecord;
+    await tx.objectStore('vectors').put({ ...koalaVectors, data: new Float32Array(koalaVectors.data.byteLength / 4).fill(Number.NaN).buffer });
+    const notesRecord = (await tx.objectStore('documents').get('notes')) as DocumentRecord;
+    const notesSource = (await tx.objectStore('sources').get('notes')) as SourceRecord;
+    const clone = { ...notesRecord, id: 'zz-clone', commit, info: { ...notesRecord.info, id: 'zz-clone' }, chunks: [{ ...notesRecord.chunks[0], id: pianoChunk }] };
+    await tx.objectStore('documents').put(clone);
+    await tx.objectStore('sources').put({ id: 'zz-clone', doc: { ...notesSource.doc, id: 'zz-clone' } });
+    await tx.done;
+    db.close();
+
+    kb.persistence.stale = true;
+    expect((await kb.documents()).map((info) => info.id).sort()).toEqual(['koala', 'notes', 'piano']);
+    for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
+      expect((await kb.search('hammers strike the strings', { k: 1, mode }))[0].docId, mode).toBe('piano');
+    }
+    expect((await kb.search('eucalyptus leaves', { k: 1, mode: 'lexical' }))[0].docId).toBe('koala');
+    const warnings = (await kb.status()).warnings.map((warning) => warning.message).join('\n');
+    expect(warnings).toContain('"koala"');
+    expect(warnings).toContain('"zz-clone"');
+  });
+});
