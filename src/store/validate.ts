@@ -6,6 +6,7 @@
  * damaged record is removed (or its vectors dropped) instead of failing every later open.
  */
 import { hasDirection } from '../vector/vectors.js';
+import type { ParsedDocument } from '../types.js';
 import type { DocumentRecord, StoredDocumentParts, VectorRecord } from './types.js';
 
 function isArrayBuffer(value: unknown): value is ArrayBuffer {
@@ -75,7 +76,7 @@ export function vectorsProblem(record: DocumentRecord, vectors: VectorRecord): s
 
 /**
  * Why a document's parts do not fit together, or null: a sound header, its source (of the same
- * id) holding every chunk's offsets, and sound vectors (when present).
+ * id, with its blocks) holding every chunk's offsets, and sound vectors (when present).
  */
 export function partsProblem(parts: StoredDocumentParts): string | null {
   const { record, source, vectors } = parts;
@@ -84,7 +85,24 @@ export function partsProblem(parts: StoredDocumentParts): string | null {
   if (!source || source.id !== record.id || source.doc?.id !== record.id || typeof source.doc.text !== 'string') return 'its source is missing';
   const length = source.doc.text.length;
   for (const chunk of record.chunks) if (chunk.end > length) return `chunk ${chunk.id} lies outside the text`;
-  return vectors ? vectorsProblem(record, vectors) : null;
+  return sourceProblem(source.doc) ?? (vectors ? vectorsProblem(record, vectors) : null);
+}
+
+/** Why a parsed source cannot be re-chunked (on a model or chunking change), or null. */
+function sourceProblem(doc: ParsedDocument): string | null {
+  if (typeof doc.title !== 'string' || typeof doc.lang !== 'string' || typeof doc.format !== 'string') return 'its source is incomplete';
+  const blocks = doc.blocks as unknown;
+  if (!Array.isArray(blocks)) return 'its source has no block list';
+  for (const [index, block] of (blocks as Partial<ParsedDocument['blocks'][number]>[]).entries()) {
+    const headings = block?.headingPath as unknown;
+    if (!block || typeof block.kind !== 'string' || !Array.isArray(headings) || !headings.every((heading) => typeof heading === 'string')) {
+      return `block ${index} of its source is incomplete`;
+    }
+    if (!(Number.isInteger(block.start) && Number.isInteger(block.end) && block.start! >= 0 && block.start! <= block.end! && block.end! <= doc.text.length)) {
+      return `block ${index} of its source lies outside the text`;
+    }
+  }
+  return null;
 }
 
 /**

@@ -151,6 +151,16 @@ describe.each(['memory', 'indexeddb'] as const)('a crafted export file into %s s
           entry.record.chunks[0].end = entry.source.doc.text.length + 10;
         }),
       },
+      {
+        name: 'source block past the text (it would break re-chunking)',
+        code: 'CORRUPT_DATA',
+        names: 'piano',
+        file: craft(file, (header) => {
+          const source = doc(header, 'piano').source.doc;
+          source.blocks[0].end = source.text.length + 1;
+        }),
+      },
+      { name: 'source without blocks', code: 'CORRUPT_DATA', names: 'piano', file: craft(file, (header) => (doc(header, 'piano').source.doc.blocks = 'x' as never)) },
       { name: 'negative offset', code: 'CORRUPT_DATA', names: 'piano', file: craft(file, (header) => (doc(header, 'piano').record.chunks[0].start = -1)) },
       {
         name: 'vectors of another dimension than declared',
