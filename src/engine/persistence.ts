@@ -9,7 +9,8 @@ import { LexicalIndex } from '../lexical/lexical-index.js';
 import { IdbStore, type StoreContents } from '../store/idb-store.js';
 import { type LoadedParts, repairContents } from '../store/repair.js';
 import { ChangeChannel, SerialQueue } from '../store/tabs.js';
-import type { RepairReport, SourceRecord, StorageOptions, StoreOpenTimings } from '../store/types.js';
+import type { RepairReport, SourceRecord, StorageOptions, StoredDocumentParts, StoreOpenTimings } from '../store/types.js';
+import { chunkIdClashes, partsProblem, vectorsProblem } from '../store/validate.js';
 import type { TaskOptions } from '../types.js';
 import type { Corpus } from './corpus.js';
 
@@ -113,12 +114,38 @@ export class Persistence {
       if (commit === this.knownCommit && !force) return;
       const present = new Set(records.map((record) => record.id));
       const changed = records.filter((record) => corpus.documentsById.get(record.id)?.commit !== record.commit).map((record) => record.id);
-      const parts = changed.length > 0 ? await store.readParts(changed) : [];
+      const parts = changed.length > 0 ? this.loadable(corpus, await store.readParts(changed)) : [];
       for (const id of [...corpus.documentsById.keys()]) if (!present.has(id)) corpus.remove(id);
       for (const part of parts) corpus.apply(part, { lexical: true, vectors: true });
       this.knownCommit = commit;
       if (changed.length > 0 || present.size !== corpus.documentsById.size) this.scheduleSnapshot(corpus);
     });
+  }
+
+  /**
+   * The changed documents that can be loaded: one that does not hold together, or claims a chunk
+   * id of another document, is left out, and vectors that do not fit are left behind (the next
+   * open repairs the store); each is reported as a warning rather than failing every search.
+   */
+  private loadable(corpus: Corpus, list: StoredDocumentParts[]): StoredDocumentParts[] {
+    const changed = new Set(list.map((parts) => parts.record.id));
+    const taken = new Map<string, string>();
+    for (const [id, stored] of corpus.documentsById) if (!changed.has(id)) for (const chunkId of stored.chunkIds) taken.set(chunkId, id);
+    const result: StoredDocumentParts[] = [];
+    for (const parts of list) {
+      const id = parts.record.id;
+      const problem = partsProblem({ ...parts, vectors: null }) ?? clashProblem(parts, taken);
+      if (problem) {
+        this.warn({ code: 'CORRUPT_DATA', message: `The stored document "${id}" is damaged (${problem}); it is left out until the knowledge base is opened again and repairs it.` });
+        continue;
+      }
+      const vectorProblem = parts.vectors && vectorsProblem(parts.record, parts.vectors);
+      if (vectorProblem) {
+        this.warn({ code: 'CORRUPT_DATA', message: `The stored vectors of "${id}" are damaged (${vectorProblem}); it is found by keywords until the knowledge base is opened again.` });
+        result.push({ ...parts, record: { ...parts.record, vectorModel: null }, vectors: null });
+      } else result.push(parts);
+    }
+    return result;
   }
 
   /** Records a commit of ours; a gap means another tab wrote in between. */
@@ -168,6 +195,12 @@ export class Persistence {
     this.channel?.close();
     await this.writes.run(async () => this.store?.close());
   }
+}
+
+/** A document claiming a chunk id that `taken` gives another document (else its chunk ids are taken). */
+function clashProblem(parts: StoredDocumentParts, taken: Map<string, string>): string | null {
+  const clash = chunkIdClashes([parts.record], taken).get(parts.record.id);
+  return clash ? `its chunk id "${clash.chunkId}" belongs to "${clash.owner}"` : null;
 }
 
 /** The lexical snapshot, when it is of the store's current commit and holds every chunk. */

@@ -11,6 +11,7 @@ import { fuseRetrievers, type RetrievedItem, type SearchHit, type SearchMode } f
 import type { Chunk } from '../types.js';
 import type { SearchCallOptions } from './contract.js';
 import type { VectorHit } from '../vector/types.js';
+import { hasDirection } from '../vector/vectors.js';
 import type { SearchResult, SearchTimings } from './types.js';
 
 /** What a knowledge base gives the search. */
@@ -67,7 +68,10 @@ export function runnableMode(mode: SearchMode, source: Pick<SearchSource, 'embed
 }
 
 /**
- * Runs one search over a source.
+ * Runs one search over a source. The result's `mode` (and each hit's) is the mode that ran:
+ * `lexical` when `hybrid` fell back to the keyword index, for want of a model or because the
+ * model maps the query to a vector without direction (zero, or not finite); `dense` returns no
+ * hits for such a query rather than an error, as for any query nothing resembles.
  *
  * @example
  * const { hits, mode } = await runSearch(source, 'koala sleep', resolved.search, { k: 5 })
@@ -76,7 +80,7 @@ export async function runSearch(source: SearchSource, query: string, base: Searc
   if (typeof query !== 'string') throw new RagError('INVALID_ARGUMENT', 'search() takes the query as a string.');
   const settings = searchSettings(base, options);
   const started = now();
-  const mode = runnableMode(settings.mode, source);
+  let mode = runnableMode(settings.mode, source);
   const embedder = source.embedder;
   const timings: SearchTimings = { embedMs: 0, vectorMs: 0, lexicalMs: 0, fuseMs: 0, totalMs: 0 };
   const trimmed = query.trim();
@@ -95,6 +99,14 @@ export async function runSearch(source: SearchSource, query: string, base: Searc
       let mark = now();
       const vector = await embedder.embedQuery(trimmed, { signal: options.signal });
       timings.embedMs = now() - mark;
+      if (!hasDirection(vector)) {
+        // The model has no direction for this query (a zero vector, say for symbols it does not
+        // know): hybrid answers from the keywords alone, like hybrid without a model, and says so
+        // in `mode`; dense alone finds nothing similar to nothing, so it returns no hits.
+        if (mode === 'hybrid') mode = 'lexical';
+        dense = [];
+        return;
+      }
       mark = now();
       dense = await source.dense(vector, settings.candidates);
       timings.vectorMs = now() - mark;

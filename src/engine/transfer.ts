@@ -4,7 +4,8 @@
  */
 import { RagError } from '../errors.js';
 import { decodeExport, encodeExport } from '../store/export-format.js';
-import { documentParts, partsProblem, storageBreakdown } from '../store/records.js';
+import { documentParts, storageBreakdown } from '../store/records.js';
+import { chunkIdClashes, partsProblem } from '../store/validate.js';
 import type { StorageBreakdown, StoredDocumentParts } from '../store/types.js';
 import type { KnowledgeBaseCore } from './core.js';
 import type { ImportOptions } from './types.js';
@@ -47,8 +48,10 @@ async function allParts(core: KnowledgeBaseCore): Promise<{ parts: StoredDocumen
 }
 
 /**
- * Writes a decoded export file in one transaction and into memory. Vectors of another model are
- * refused when the storage policy says so (nothing is written then); re-embedding is the caller's.
+ * Imports an export file: the file is checked whole ({@link decodeExport}: ids, offsets, vectors),
+ * then against what is stored (no chunk id of another document that stays), and only then written
+ * in one transaction and into memory. On any error nothing is written anywhere. Vectors of another
+ * model are refused when the storage policy says so; re-embedding is the caller's.
  */
 export async function importParts(core: KnowledgeBaseCore, bytes: Uint8Array, options: ImportOptions): Promise<number> {
   const decoded = decodeExport(bytes);
@@ -62,13 +65,38 @@ export async function importParts(core: KnowledgeBaseCore, bytes: Uint8Array, op
     });
   }
   await persistence.writes.run(async () => {
+    const incoming = new Set(decoded.documents.map((parts) => parts.record.id));
+    const replaced = options.replace ? [...corpus.documentsById.keys()] : [...incoming].filter((id) => corpus.documentsById.has(id));
+    checkStoredClashes(corpus, decoded.documents, new Set(replaced));
     if (persistence.store) {
       const commit = await persistence.store.commitMany(decoded.documents, { replaceAll: options.replace });
       decoded.documents.forEach((parts) => (parts.record.commit = commit));
       persistence.noteCommit(corpus, commit, decoded.documents.map((parts) => parts.record.id));
     }
-    if (options.replace) for (const id of [...corpus.documentsById.keys()]) corpus.remove(id);
+    // Every replaced version goes first: removing one after applying another would take a chunk id
+    // the file has moved from one document to another.
+    for (const id of replaced) corpus.remove(id);
     for (const parts of decoded.documents) corpus.apply(parts, { lexical: true, vectors: true });
   });
   return decoded.documents.length;
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` when an imported document has a chunk id of a stored document that
+ * the import keeps: the two would share it, and removing one would break the other.
+ */
+function checkStoredClashes(corpus: KnowledgeBaseCore['corpus'], documents: readonly StoredDocumentParts[], replaced: ReadonlySet<string>): void {
+  const taken = new Map<string, string>();
+  for (const [id, stored] of corpus.documentsById) if (!replaced.has(id)) for (const chunkId of stored.chunkIds) taken.set(chunkId, id);
+  const clash = chunkIdClashes(
+    documents.map((parts) => parts.record),
+    taken,
+  ).entries().next().value;
+  if (!clash) return;
+  const [docId, { chunkId, owner }] = clash;
+  throw new RagError(
+    'INVALID_ARGUMENT',
+    `The file's document "${docId}" has the chunk id "${chunkId}" of the stored document "${owner}"; nothing was imported. Remove "${owner}" or import with { replace: true }.`,
+    { details: { docId, chunkId, owner } },
+  );
 }

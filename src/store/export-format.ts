@@ -16,7 +16,7 @@
  */
 import { RagError } from '../errors.js';
 import { crc32 } from '../lexical/bytes.js';
-import { partsProblem } from './records.js';
+import { chunkIdClashes, partsProblem } from './validate.js';
 import type { DocumentRecord, SourceRecord, StoredDocumentParts } from './types.js';
 
 const MAGIC = new TextEncoder().encode('INPAGERAGKB\0');
@@ -83,8 +83,11 @@ export interface DecodedExport {
 }
 
 /**
- * Reads an export file, checking everything first. Throws `CORRUPT_DATA` for a truncated or
- * altered file, and for a newer format version.
+ * Reads an export file, checking everything first. Throws `CORRUPT_DATA` (naming the document)
+ * for a truncated or altered file, a newer format version, and a file whose checksum holds but
+ * whose contents do not: ids that disagree, a chunk id used twice (in a document or across
+ * documents), offsets outside the text, vectors not of the declared dimension, NaN, Infinity or
+ * zero vectors. A checksum is no signature, so the contents are checked whatever it says.
  *
  * @example
  * const { documents } = decodeExport(new Uint8Array(await file.arrayBuffer()))
@@ -113,13 +116,14 @@ export function decodeExport(bytes: Uint8Array): DecodedExport {
   const documents = header.documents.map((entry, index): StoredDocumentParts => {
     const { record, source } = entry ?? {};
     if (!record || typeof record.id !== 'string' || !Array.isArray(record.chunks) || !record.info) corrupt(`document ${index} is incomplete`);
+    if (!source || typeof source !== 'object') corrupt(`document "${record.id}": its source is missing`);
     if (seen.has(record.id)) corrupt(`document "${record.id}" appears twice`);
     seen.add(record.id);
     let vectors: StoredDocumentParts['vectors'] = null;
     if (entry.vectors) {
       const { model, dimension, offset, bytes: length } = entry.vectors;
       const start = vectorStart + offset;
-      if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && offset % 4 === 0 && start + length <= vectorEnd)) {
+      if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset % 4 === 0 && start + length <= vectorEnd)) {
         corrupt(`vectors of "${record.id}" lie outside the file`);
       }
       // Copied out, so the stored buffer is exactly this document's rows.
@@ -130,6 +134,9 @@ export function decodeExport(bytes: Uint8Array): DecodedExport {
     if (problem) corrupt(`document "${record.id}": ${problem}`);
     return parts;
   });
+  for (const [id, { chunkId, owner }] of chunkIdClashes(documents.map((parts) => parts.record))) {
+    corrupt(`document "${id}": its chunk id "${chunkId}" is also a chunk of "${owner}"`);
+  }
   return { model: header.model ?? null, exportedAt: Number(header.exportedAt) || 0, documents };
 }
 

@@ -58,22 +58,6 @@ export function documentParts(
   return { record, source: { id: doc.id, doc }, vectors: vectors ? { id: doc.id, ...vectors } : null };
 }
 
-/**
- * Why a document's parts do not fit together, or null when they do: every chunk lies inside the
- * text, and the vectors hold exactly one row per chunk.
- */
-export function partsProblem(parts: StoredDocumentParts): string | null {
-  const { record, source, vectors } = parts;
-  if (!source || source.doc?.id !== record.id || typeof source.doc.text !== 'string') return 'its source is missing';
-  const length = source.doc.text.length;
-  for (const chunk of record.chunks) {
-    if (!(chunk.start >= 0 && chunk.end <= length && chunk.start <= chunk.end)) return `chunk ${chunk.id} lies outside the text`;
-  }
-  if (record.info.chunks !== record.chunks.length) return 'its chunk count does not match';
-  if (vectors && vectors.data.byteLength !== record.chunks.length * vectors.dimension * 4) return 'its vectors do not match its chunks';
-  return null;
-}
-
 const encoder = new TextEncoder();
 
 function utf8Length(text: string): number {

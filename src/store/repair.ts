@@ -1,10 +1,12 @@
 /**
- * The consistency check of a store on open: documents with a missing or mismatched part are
- * removed, parts without a document are removed, vectors that do not fit their chunks (or their
- * model) are dropped so the document is re-embedded. What is left is returned to load.
+ * The consistency check of a store on open: documents with a missing or mismatched part, a header
+ * that does not hold together, or a chunk id of another document are removed; parts without a
+ * document are removed; vectors that do not fit their chunks or their model, or hold a NaN,
+ * infinite or zero row, are dropped so the document is re-embedded. So a damaged record never
+ * stops a store from opening. What is left is returned to load.
  */
 import type { IdbStore, StoreContents } from './idb-store.js';
-import { partsProblem } from './records.js';
+import { chunkIdClashes, headerProblem, partsProblem, vectorsProblem } from './validate.js';
 import type { RepairReport, StoredDocumentParts } from './types.js';
 
 /** A document's parts as loaded: the source may be left in the store until needed. */
@@ -28,19 +30,22 @@ export interface RepairedContents {
 export async function repairContents(store: IdbStore, contents: StoreContents): Promise<RepairedContents> {
   const report: RepairReport = { removedDocuments: [], removedOrphans: 0, droppedVectors: [], rebuiltLexical: false, reembedded: 0 };
   const valid: LoadedParts[] = [];
+  const taken = new Map<string, string>();
   for (const record of contents.records) {
     const source = contents.sources ? contents.sources.get(record.id) : undefined;
     const vectors = contents.vectors.get(record.id) ?? null;
     // Without the sources read (an up-to-date snapshot), a source's presence is checked by key;
     // they were written in the same transaction as their header.
-    if (!contents.sourceIds.has(record.id) || (source && partsProblem({ record, source, vectors: null }))) {
+    const unsound =
+      !contents.sourceIds.has(record.id) || headerProblem(record) !== null || (source !== undefined && partsProblem({ record, source, vectors: null }) !== null);
+    // A document claiming another's chunk id would break that one: the later claimant goes.
+    if (unsound || chunkIdClashes([record], taken).size > 0) {
       report.removedDocuments.push(record.id);
       continue;
     }
     const parts: LoadedParts = { record, source: source ?? null, vectors: null };
     if (vectors) {
-      const fits = vectors.data.byteLength === record.chunks.length * vectors.dimension * 4;
-      if (fits && record.vectorModel && vectors.model === record.vectorModel.id) parts.vectors = vectors;
+      if (!vectorsProblem(record, vectors)) parts.vectors = vectors;
       else {
         parts.record = { ...record, vectorModel: null };
         report.droppedVectors.push(record.id);

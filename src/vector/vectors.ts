@@ -32,11 +32,7 @@ export function checkK(k: number): void {
  * for a zero or non-finite vector (it has no direction).
  */
 export function vectorNorm(src: Float32Array, offset: number, d: number, what: () => string): number {
-  let sum = 0;
-  for (let i = 0; i < d; i++) {
-    const x = src[offset + i];
-    sum += x * x;
-  }
+  const sum = squaredNorm(src, offset, d);
   if (!(sum > 0) || !Number.isFinite(sum)) {
     throw new RagError(
       'INVALID_ARGUMENT',
@@ -44,6 +40,27 @@ export function vectorNorm(src: Float32Array, offset: number, d: number, what: (
     );
   }
   return Math.sqrt(sum);
+}
+
+/**
+ * Whether `src[offset .. offset + d)` has a direction (non-zero and finite), that is whether an
+ * index accepts it. A query embedded to a zero vector has none, so it cannot rank by similarity.
+ *
+ * @example
+ * if (!hasDirection(query)) return lexicalOnly()
+ */
+export function hasDirection(src: Float32Array, offset = 0, d = src.length - offset): boolean {
+  const sum = squaredNorm(src, offset, d);
+  return sum > 0 && Number.isFinite(sum);
+}
+
+function squaredNorm(src: Float32Array, offset: number, d: number): number {
+  let sum = 0;
+  for (let i = 0; i < d; i++) {
+    const x = src[offset + i];
+    sum += x * x;
+  }
+  return sum;
 }
 
 /** Writes `src[srcOffset .. srcOffset + d)` divided by `norm` into `dst` at `dstOffset` (f32). */
