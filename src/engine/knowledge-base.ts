@@ -121,7 +121,8 @@ export class KnowledgeBase implements Engine, KnowledgeBaseCore {
 
   /**
    * Searches the knowledge base. `dense` needs the embedding model; `hybrid` without it falls back
-   * to lexical and says so in each hit's `mode`. A bad option throws `INVALID_ARGUMENT` naming it.
+   * to lexical and says so in each hit's `mode`, as it does for a query whose vector has no direction
+   * (where `dense` returns no hits). A bad option throws `INVALID_ARGUMENT` naming it.
    */
   async search(query: string, options: SearchCallOptions = {}): Promise<SearchHit[]> {
     return (await this.searchDetailed(query, options)).hits;
