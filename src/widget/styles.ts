@@ -39,6 +39,7 @@ header h2 { flex: 1; margin: 0; font-size: 1em; font-weight: 650; }
   background: transparent; color: var(--rag-accent); font-size: 0.75em; line-height: 1.5; vertical-align: 0.15em; text-align: center; }
 .cite:hover { background: var(--rag-accent); color: var(--rag-accent-fg); }
 .citations { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; padding: 0; list-style: none; }
+.citations li { min-width: 0; max-width: 100%; }
 .citations button { border: 1px solid var(--rag-border); background: var(--rag-bg); border-radius: 999px; padding: 2px 10px; font-size: 0.85em; max-width: 100%;
   overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .sources { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-direction: column; gap: 6px; font-size: 0.9em; }
