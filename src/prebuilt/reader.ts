@@ -33,13 +33,22 @@ import {
   vecFileName,
 } from './format.js';
 import { gunzip } from './gzip.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
+
+/** Most bytes a manifest may have. */
+const MAX_MANIFEST_BYTES = 1 << 20;
+/** Most stored bytes of a file whose size the index does not declare. */
+const MAX_FILE_BYTES = 64 << 20;
 
 /** Options of {@link PrebuiltIndex.open}. */
 export interface OpenPrebuiltOptions {
   /** Which language's index to use when the manifest has several; default: the first (the largest). */
   lang?: string;
   /** The fetch to use (tests and Node pass one that reads files). Default: the global `fetch`. */
-  fetch?: (url: string) => Promise<Response>;
+  fetch?: IndexFetch;
+  /** Most milliseconds one request may take (`TIMEOUT` beyond). Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Aborts every request of this index (`ABORTED`). */
   signal?: AbortSignal;
 }
 
@@ -98,39 +107,47 @@ export class PrebuiltIndex {
     readonly manifestUrl: string,
     readonly manifest: PrebuiltManifest,
     readonly entry: PrebuiltIndexEntry,
-    private readonly fetcher: (url: string) => Promise<Response>,
+    private readonly requests: RequestSettings,
   ) {}
 
   /** Fetches and checks the manifest (`CORRUPT_DATA` when it is not one, `FETCH_FAILED` when unreachable). */
   static async open(url: string, options: OpenPrebuiltOptions = {}): Promise<PrebuiltIndex> {
-    const fetcher = options.fetch ?? ((target: string) => fetch(target, { signal: options.signal }));
+    const requests: RequestSettings = {
+      fetch: options.fetch ?? ((target, init) => fetch(target, init)),
+      timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      signal: options.signal,
+    };
     const manifestUrl = manifestUrlOf(url);
-    const response = await fetchOk(fetcher, manifestUrl);
-    const text = await response.text();
+    const fetched = await fetchBytes(manifestUrl, requests, { maxBytes: MAX_MANIFEST_BYTES });
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fetched.bytes));
     } catch {
       corruptIndex(manifestUrl, 'not JSON');
     }
     const manifest = checkManifest(parsed, manifestUrl);
-    const index = new PrebuiltIndex(manifestUrl, manifest, pickIndex(manifest, options.lang), fetcher);
-    index.bytesFetched += new TextEncoder().encode(text).length;
+    const entry = pickIndex(manifest, options.lang);
+    // Every file of the index must resolve inside its folder: checked here, before any request.
+    indexFileUrl(manifestUrl, `${entry.path}${entry.directory.name}`);
+    if (entry.vectors) indexFileUrl(manifestUrl, `${entry.path}${entry.vectors.name}`);
+    const index = new PrebuiltIndex(manifestUrl, manifest, entry, requests);
+    index.bytesFetched += fetched.transferred;
     index.filesFetched++;
     return index;
   }
 
   /** A file's bytes, decompressed (unless `compressed` is false); they must hash to `hash` (when given). */
-  private file(name: string, hash: string | undefined, compressed = true): Promise<Uint8Array> {
+  private file(name: string, hash: string | undefined, compressed = true, storedBytes = MAX_FILE_BYTES): Promise<Uint8Array> {
     let load = this.files.get(name);
     if (!load) {
-      const url = new URL(this.entry.path + name, this.manifestUrl).href;
       load = (async () => {
-        const response = await fetchOk(this.fetcher, url);
-        const stored = new Uint8Array(await response.arrayBuffer());
-        this.bytesFetched += stored.length;
+        const url = indexFileUrl(this.manifestUrl, this.entry.path + name);
+        const fetched = await fetchBytes(url, this.requests, { maxBytes: storedBytes });
+        const stored = fetched.bytes;
+        this.bytesFetched += fetched.transferred;
         this.filesFetched++;
-        const bytes = compressed ? await gunzip(stored, name) : stored;
+        // Index data compresses about 3–8×; a file that inflates far past that is refused on the way.
+        const bytes = compressed ? await gunzip(stored, name, Math.max(1 << 20, stored.length * 64)) : stored;
         if (hash !== undefined && hash64(bytes) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
         return bytes;
       })();
@@ -142,7 +159,7 @@ export class PrebuiltIndex {
 
   /** The directory: chunk lengths and pages, fragment and shard tables. */
   directory(): Promise<Directory> {
-    this.directoryLoad ??= this.file(this.entry.directory.name, this.entry.directory.hash).then((bytes) =>
+    this.directoryLoad ??= this.file(this.entry.directory.name, this.entry.directory.hash, true, this.entry.directory.bytes).then((bytes) =>
       decodeDirectory(bytes, this.entry.directory.name),
     );
     this.directoryLoad.catch(() => (this.directoryLoad = undefined));
@@ -153,7 +170,7 @@ export class PrebuiltIndex {
   vectors(): Promise<BinaryVectors> {
     const ref = this.entry.vectors;
     if (!ref) return Promise.reject(new RagError('INVALID_ARGUMENT', 'This prebuilt index has no vectors (it was built without an embedding model).'));
-    this.vectorsLoad ??= this.file(ref.name, ref.hash).then((bytes) => decodeBinaryVectors(bytes, ref.name));
+    this.vectorsLoad ??= this.file(ref.name, ref.hash, true, ref.bytes).then((bytes) => decodeBinaryVectors(bytes, ref.name));
     this.vectorsLoad.catch(() => (this.vectorsLoad = undefined));
     return this.vectorsLoad;
   }
@@ -330,22 +347,6 @@ function shardOf(directory: Directory, number: number): number {
     else high = middle - 1;
   }
   return low;
-}
-
-async function fetchOk(fetcher: (url: string) => Promise<Response>, url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetcher(url);
-  } catch (error) {
-    if (error instanceof RagError) throw error;
-    throw new RagError('FETCH_FAILED', `Could not fetch ${url} (${error instanceof Error ? error.message : String(error)}); check the index URL.`, { cause: error });
-  }
-  if (!response.ok) {
-    throw new RagError('FETCH_FAILED', `Fetching ${url} answered ${response.status}; copy the whole index folder to the site and check data-index.`, {
-      details: { url, status: response.status },
-    });
-  }
-  return response;
 }
 
 function binarySearch(sorted: readonly string[], value: string): number {
