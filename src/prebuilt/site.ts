@@ -4,7 +4,7 @@
  * builds one index per language, and writes the files and `manifest.json`. Unchanged chunks take
  * their vectors from the embedding cache, and files already in the output are not written again.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ChunkOptions } from '../chunk/options.js';
@@ -43,9 +43,15 @@ export interface BuildSiteOptions extends PageUrlOptions {
   /** One index for all pages instead of one per language. Default false. */
   singleIndex?: boolean;
   chunking?: Partial<ChunkOptions>;
+  /** Estimated candidates a dense search rescores, and partitions it reads; default `auto` (measured). */
   rescore?: number | 'auto';
+  probe?: number | 'auto';
+  /** IVF partitions; default about √chunks. */
+  partitions?: number;
+  /** Bytes of text a shard collects, of postings a lexical fragment collects, of members a pack collects. */
   shardBytes?: number;
   fragmentBytes?: number;
+  packBytes?: number;
   /** An embedder to use instead of loading `model` (tests count its calls). */
   embedder?: Embedder;
   /** The token counter per language; default: the embedding model's tokenizer. */
@@ -73,7 +79,8 @@ export interface BuildSiteResult {
 }
 
 const PAGE_FILE = /\.(html?|md|markdown)$/i;
-const INDEX_FILE = /^((directory|vectors|lex|shard)-[0-9a-f]{16}|vec-[0-9a-f]{16}-\d+)\.bin$/;
+/** Names this builder writes, now and in earlier format versions (removed when stale). */
+const INDEX_FILE = /^((directory|centroids|pack|vectors|lex|shard)-[0-9a-f]{16}|vec-[0-9a-f]{16}-\d+)\.bin$/;
 
 /** The page files under a folder, sorted, skipping dot folders, `node_modules` and `skip`. */
 export async function findPages(root: string, skip: readonly string[] = []): Promise<string[]> {
@@ -256,9 +263,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
     const built = await buildIndexFiles({
       pages: group, lang, embedder, cache, chunking: options.chunking,
-      rescore: options.rescore, shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes,
-      storedFile: (name) => (present.has(name) ? new Uint8Array(readFileSync(join(target, name))) : undefined),
-      previous, onProgress: options.onProgress, signal: options.signal,
+      rescore: options.rescore, probe: options.probe, partitions: options.partitions, packBytes: options.packBytes,
+      shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
     });
     await mkdir(target, { recursive: true });
     for (const [name, data] of built.files) {

@@ -124,9 +124,10 @@ describe('prebuilt reader against a lying server', () => {
 
   it('reports a missing file as FETCH_FAILED with its status', async () => {
     server = await startIndexServer(out, { ranges: true });
-    for (const name of await readdir(out)) if (name.startsWith('shard-') || name.startsWith('pack-')) server.override(name, (_, response) => response.writeHead(404).end());
     const index = await PrebuiltIndex.open(server.url, { timeoutMs: 5000 });
     const hits = await index.lexicalSearch(pages[4].question, 3);
+    // The text is read after the search: every pack is gone by then.
+    for (const name of await readdir(out)) if (name.startsWith('pack-')) server.override(name, (_, response) => response.writeHead(404).end());
     const error = await index.chunks(hits.map((hit) => Number(hit.id))).catch((caught: unknown) => caught);
     expect(isRagError(error) && error.code).toBe('FETCH_FAILED');
     expect(isRagError(error) && error.details.status).toBe(404);
