@@ -229,6 +229,23 @@ describe('prebuilt index of a generated site', () => {
     expect((error as Error).message).toMatch(/version 2.*Rebuild the index/);
   });
 
+  it('skips pages that are mostly links (a table of contents), unless told not to; links under data-rag-ignore do not count', async () => {
+    const linkSite = join(folder, 'links');
+    const few = pages.slice(0, 6);
+    await writeSite(linkSite, few);
+    const items = few.map((page) => `<li><a href="/${page.path}">${page.title}</a></li>`).join('');
+    await writeFile(join(linkSite, 'contents.html'), `<html lang="en"><title>Contents</title><body><main><h1>Contents</h1><ul>${items}${items}</ul></main></body></html>`);
+    // A page of prose whose navigation (ignored) holds as many links as the contents page.
+    const prose = `<p>${pages[7].title} glimmerwick ${'lanterns glow softly along the quiet harbour road at dusk. '.repeat(8)}</p>`;
+    await writeFile(join(linkSite, 'prose.html'), `<html lang="en"><title>Prose</title><body><div data-rag-ignore><ul>${items}${items}</ul></div><main>${prose}</main></body></html>`);
+    const built = await buildSite({ input: linkSite, out: join(folder, 'links-index'), model: false, cacheDir: false });
+    expect(built.skipped.map((page) => page.path)).toEqual(['contents.html']);
+    expect(built.skipped[0].linkDensity).toBeGreaterThan(0.9);
+    expect(built.pages).toBe(7);
+    const all = await buildSite({ input: linkSite, out: join(folder, 'links-index-all'), model: false, cacheDir: false, maxLinkDensity: false });
+    expect(all).toMatchObject({ pages: 8, skipped: [] });
+  }, 60_000);
+
   it('builds one index per language and picks it by lang', async () => {
     const mixed = generateSite(40, { seed: 3, langOf: (index) => (index % 4 === 0 ? 'fr' : 'en') });
     const mixedSite = join(folder, 'mixed');

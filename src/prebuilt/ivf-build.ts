@@ -81,19 +81,20 @@ export function estimate(
 }
 
 const PROBES = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64];
-const RESCORES = [16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320];
+const MAX_PROBE = 64;
+const RESCORES = [16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512];
 
 /**
  * The cheapest `probe` and `rescore` (bytes a query reads: partition heads and int8 rows) whose
  * rescored top 10 holds `recall` of the exact top 10 of up to 120 sample chunks used as queries
  * (each left out of its own results); the deepest pair when none reaches it.
  */
-export function chooseDepths(vectors: readonly Float32Array[], ivf: BuiltIvf, recall: number): { probe: number; rescore: number; recall: number } {
+export function chooseDepths(vectors: readonly Float32Array[], ivf: BuiltIvf, recall: number, debug?: (found: number[][], total: number) => void): { probe: number; rescore: number; recall: number } {
   const count = vectors.length;
   const { dimension } = ivf.centroids;
   const partitions = ivf.partitions.length;
-  const probes = PROBES.filter((probe) => probe < partitions).concat(partitions);
-  const rescores = RESCORES.filter((depth) => depth < count).concat(count);
+  const probes = PROBES.filter((probe) => probe < partitions).concat(partitions <= MAX_PROBE ? [partitions] : []);
+  const rescores = RESCORES.filter((depth) => depth < count).concat(count <= RESCORES[RESCORES.length - 1] ? [count] : []);
   const found = probes.map(() => new Array<number>(rescores.length).fill(0));
   const samples = Math.min(120, count);
   const exact = new Float32Array(count);
@@ -124,13 +125,18 @@ export function chooseDepths(vectors: readonly Float32Array[], ivf: BuiltIvf, re
     });
   }
   const total = samples * Math.min(10, count - 1);
+  debug?.(found, total);
   const headBytes = (ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / Math.max(1, partitions));
-  let best = { probe: probes[probes.length - 1], rescore: rescores[rescores.length - 1], recall: found[probes.length - 1][rescores.length - 1] / Math.max(1, total), cost: Infinity };
+  // int8 rows can swap near-ties at rank 10 that no depth brings back: aim at most a hair below
+  // the best recall reached at all.
+  const reachable = Math.max(...found.flat()) / Math.max(1, total);
+  const target = Math.min(recall, reachable - 0.005);
+  let best = { probe: probes[probes.length - 1], rescore: rescores[rescores.length - 1], recall: reachable, cost: Infinity };
   probes.forEach((probe, p) =>
     rescores.forEach((depth, r) => {
       const share = found[p][r] / Math.max(1, total);
       const cost = probe * headBytes + depth * (dimension + 8);
-      if (share >= recall && cost < best.cost) best = { probe, rescore: depth, recall: share, cost };
+      if (share >= target && cost < best.cost) best = { probe, rescore: depth, recall: share, cost };
     }),
   );
   return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000 };

@@ -86,11 +86,11 @@ export function assignPartitions(vectors: readonly Float32Array[], centroids: Fl
 }
 
 /**
- * Spherical k-means on an evenly spread sample of the vectors (at most 48 per partition),
+ * Spherical k-means on an evenly spread sample of the vectors (at most 32 per partition),
  * deterministic: unit-length centroids, `count × dimension`.
  */
-export function trainCentroids(vectors: readonly Float32Array[], dimension: number, count: number, iterations = 8): Float32Array {
-  const sampleSize = Math.min(vectors.length, count * 48);
+export function trainCentroids(vectors: readonly Float32Array[], dimension: number, count: number, iterations = 6): Float32Array {
+  const sampleSize = Math.min(vectors.length, count * 32);
   const sample = Array.from({ length: sampleSize }, (_, i) => vectors[Math.floor((i * vectors.length) / sampleSize)]);
   const centroids = new Float32Array(count * dimension);
   for (let c = 0; c < count; c++) centroids.set(sample[Math.floor((c * sample.length) / count)], c * dimension);

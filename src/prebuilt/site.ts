@@ -23,6 +23,7 @@ import { EmbeddingCache } from './cache.js';
 import { type ChunkedPage, PageCache, pageCacheKey, pageCacheSettings } from './page-cache.js';
 import { PREBUILT_FORMAT, PREBUILT_VERSION, type PrebuiltIndexEntry, type PrebuiltManifest } from './format.js';
 import { type BuildProgress, buildIndexFiles, chunkPage, type PassageEmbedder } from './writer.js';
+import { DEFAULT_MAX_LINK_DENSITY, linkDensity } from './link-density.js';
 import { languageGroup, type PageUrlOptions, urlForPath } from './urls.js';
 
 /** Options of {@link buildSite}. */
@@ -52,6 +53,12 @@ export interface BuildSiteOptions extends PageUrlOptions {
   shardBytes?: number;
   fragmentBytes?: number;
   packBytes?: number;
+  /**
+   * Most share of a page's visible text that may be link text (0–1): denser pages (tables of
+   * contents, indexes, sitemaps) are skipped and listed in `skipped`. `false` keeps every page.
+   * Default 0.6.
+   */
+  maxLinkDensity?: number | false;
   /** An embedder to use instead of loading `model` (tests count its calls). */
   embedder?: Embedder;
   /** The token counter per language; default: the embedding model's tokenizer. */
@@ -75,6 +82,8 @@ export interface BuildSiteResult {
   bytes: number;
   /** Pages that could not be read or parsed. */
   failures: { path: string; code: string; message: string }[];
+  /** Pages left out because they are mostly links (`maxLinkDensity`). */
+  skipped: { path: string; linkDensity: number }[];
   ms: number;
 }
 
@@ -103,7 +112,13 @@ export async function findPages(root: string, skip: readonly string[] = []): Pro
 type SourcePage = { key?: string; chunked: ChunkedPage } | { key?: string; doc: ParsedDocument };
 
 /** Reads the page files; pages in the page cache (same bytes, same URL) are not parsed again. */
-async function readPages(options: BuildSiteOptions, pageCache: PageCache | undefined, failures: BuildSiteResult['failures']): Promise<SourcePage[]> {
+async function readPages(
+  options: BuildSiteOptions,
+  pageCache: PageCache | undefined,
+  failures: BuildSiteResult['failures'],
+  skipped: BuildSiteResult['skipped'],
+): Promise<SourcePage[]> {
+  const maxLinkDensity = options.maxLinkDensity ?? DEFAULT_MAX_LINK_DENSITY;
   if (options.docs) return options.docs.map((doc) => ({ doc }));
   if (!options.input) throw new RagError('INVALID_ARGUMENT', 'buildSite needs an input folder (or parsed docs).');
   const input = resolve(options.input);
@@ -126,6 +141,13 @@ async function readPages(options: BuildSiteOptions, pageCache: PageCache | undef
     try {
       const url = urlForPath(path, options);
       const bytes = await reads[index];
+      if (maxLinkDensity !== false && /\.html?$/i.test(path)) {
+        const density = linkDensity(new TextDecoder().decode(bytes));
+        if (density > maxLinkDensity) {
+          skipped.push({ path, linkDensity: Math.round(density * 1000) / 1000 });
+          continue;
+        }
+      }
       const key = pageCache ? pageCacheKey(bytes, path, url) : undefined;
       const cached = key === undefined ? undefined : pageCache?.get(key);
       pages.push(cached ? { key, chunked: cached } : { key, doc: await parseDocument({ bytes, name: path, url, id: url }, { signal: options.signal }) });
@@ -181,6 +203,7 @@ async function writeCacheFile(file: string, bytes: Uint8Array | string): Promise
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const started = performance.now();
   const failures: BuildSiteResult['failures'] = [];
+  const skipped: BuildSiteResult['skipped'] = [];
   const modelId = options.embedder?.modelId ?? (options.model === false ? undefined : modelIdOf(options.model ?? 'bge-small-en'));
   const folder = cacheFolder(options);
   let loading: ReturnType<typeof loadModel> | undefined;
@@ -191,7 +214,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const settings = pageCacheSettings(modelId ?? 'estimated', options.chunking);
   const storedPages = pageFile && existsSync(pageFile) ? await readFile(pageFile, 'utf8') : undefined;
   const pageCache = pageFile ? ((storedPages === undefined ? undefined : PageCache.decode(storedPages, settings)) ?? new PageCache(settings)) : undefined;
-  const sources = await readPages(options, pageCache, failures);
+  const sources = await readPages(options, pageCache, failures, skipped);
 
   // Chunk the pages that were parsed now (the token counter is the model's tokenizer).
   const parsed = sources.filter((source) => 'doc' in source).length;
@@ -286,7 +309,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   // Each cache is written when it changed (or is not there yet).
   if (cache && embeddingFile && (cache.prune() > 0 || embedded > 0 || !existsSync(embeddingFile))) await writeCacheFile(embeddingFile, cache.encode());
   if (pageCache && pageFile && (pageCache.prune() > 0 || chunkedNow > 0 || !existsSync(pageFile))) await writeCacheFile(pageFile, pageCache.encode());
-  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, ms: performance.now() - started };
+  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, skipped, ms: performance.now() - started };
 }
 
 /** The manifest an earlier build left in `out`, if it is one this version reads. */

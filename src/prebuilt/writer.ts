@@ -65,7 +65,7 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
    */
   rescore: 'auto' as number | 'auto',
   /** Share of the exact top 10 that `auto` keeps, measured after rescoring. */
-  rescoreRecall: 0.99,
+  rescoreRecall: 0.98,
 });
 
 /** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
