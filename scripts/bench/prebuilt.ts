@@ -11,7 +11,7 @@
  *   median of the following 20 different questions. `recall@10`: dense top 10 against an exact
  *   f32 scan of the same vectors, over 100 questions.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { embeddingText } from '../../src/chunk/context.js';
@@ -21,6 +21,7 @@ import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
 import { buildSite } from '../../src/prebuilt/site.js';
 import { generateSite, writeSite } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
+import { benchPrebuiltScale } from './prebuilt-scale.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const PAGES = 1000;
@@ -37,23 +38,22 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 function kindOf(url: string): string {
   const name = url.slice(url.lastIndexOf('/') + 1);
   if (name === 'manifest.json') return 'manifest';
-  const kind = /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
-  if (/^vec-[0-9a-f]{16}-\d+\.bin$/.test(name)) return 'rescore';
-  return kind === 'lex' ? 'lexical' : kind === 'shard' ? 'shards' : kind;
+  // directory, centroids, pack (lexical fragments, text shards and vector partitions, by range)
+  return /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
 }
 
-/** A fetch that adds the bytes it serves to `bytes[kind]` and the files to `files[kind]`. */
-function countingFetch(fetcher: (url: string) => Promise<Response>) {
+/** A fetch that adds the bytes it serves to `bytes[kind]` and the requests to `files[kind]`. */
+function countingFetch(fetcher: (url: string, init?: RequestInit) => Promise<Response>) {
   const counts = { bytes: {} as Record<string, number>, files: {} as Record<string, number> };
-  const fetch = async (url: string) => {
-    const response = await fetcher(url);
+  const fetch = async (url: string, init?: RequestInit) => {
+    const response = await fetcher(url, init);
     const body = new Uint8Array(await response.arrayBuffer());
     if (response.ok) {
       const kind = kindOf(url);
       counts.bytes[kind] = (counts.bytes[kind] ?? 0) + body.length;
       counts.files[kind] = (counts.files[kind] ?? 0) + 1;
     }
-    return new Response(body, { status: response.status });
+    return new Response(body, { status: response.status, headers: response.headers });
   };
   const reset = () => {
     counts.bytes = {};
@@ -89,7 +89,12 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
     const out = join(folder, 'index-384');
     const big = await buildSite({ input: site, out, embedder, cacheDir: false });
     const entry = big.manifest.indexes[0];
-    log(`bench: prebuilt 384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, rescoring ${entry.rescore}, vectors ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
+    log(`bench: prebuilt 384-d index ${(big.bytes / 1024).toFixed(0)} KB, ${entry.counts.chunks} chunks, ${entry.counts.fragments} fragments, ${entry.counts.shards} shards, ${entry.counts.packs} packs, ${entry.counts.partitions} partitions, probe ${entry.probe}, rescoring ${entry.rescore}, centroids ${(entry.vectors!.bytes / 1024).toFixed(0)} KB, directory ${(entry.directory.bytes / 1024).toFixed(0)} KB`);
+    const diskFiles = { files: 0, diskBytes: 0 };
+    for (const name of await readdir(out)) {
+      diskFiles.files++;
+      diskFiles.diskBytes += Math.ceil((await stat(join(out, name))).size / 4096) * 4096;
+    }
     const base = 'http://bench.test/index/';
     const served = folderFetch(out, base);
     const counting = countingFetch(served.fetch);
@@ -137,11 +142,17 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
       build_pages_per_s: round(buildPagesPerS, 1),
       rebuild_one_page_s: round(rebuildS, 2),
       index_kb: round(big.bytes / 1024, 0),
+      files_per_page: round(diskFiles.files / PAGES, 4),
+      disk_kb_per_page: round(diskFiles.diskBytes / 1024 / PAGES, 2),
       rescore: entry.rescore,
       first_query_files: Object.values(firstFiles).reduce((sum, value) => sum + value, 0),
       first_query_kb_by_kind: firstByKind,
       first_query_files_by_kind: firstFiles,
       next_query_kb_by_kind: nextMedians,
+      n10000: await benchPrebuiltScale(10_000, 60),
+      // 100,000 pages take the 10,000-page build's time ten times over (about 10 minutes here
+      // for 10,000): past the whole bench's budget; INPAGE_RAG_BENCH_100K=1 measures it.
+      n100000: process.env.INPAGE_RAG_BENCH_100K === '1' ? await benchPrebuiltScale(100_000, 30) : null,
     };
   } finally {
     await rm(folder, { recursive: true, force: true });
