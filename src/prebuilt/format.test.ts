@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isRagError } from '../errors.js';
 import {
-  decodeCentroids, decodeDirectory, decodeFragment, decodePartitionHead, decodeRow, decodeShard, encodeCentroids, encodeDirectory, encodeFragment,
-  encodePartitionHead, encodeRow, encodeShard,
+  decodeDirectory,
+  decodeFragment,
+  decodeShard,
+  encodeDirectory,
+  encodeFragment,
+  encodeShard,
 } from './format.js';
+import { decodeCentroids, decodePartitionHead, decodeRow, encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
 import { buildIvf, centroidScores, estimate } from './ivf-build.js';
 import { quantizeInt8, signTable, topIndices } from './ivf.js';
 import { languageGroup, urlForPath } from './urls.js';

@@ -22,7 +22,7 @@
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
  */
 import { RagError } from '../errors.js';
-import { ByteReader, ByteWriter, crc32 } from '../lexical/bytes.js';
+import { ByteReader, ByteWriter } from '../lexical/bytes.js';
 import { hash64 } from '../util/hash.js';
 
 /** The `format` field of a manifest. */
@@ -190,22 +190,26 @@ function readHash(reader: ByteReader): string {
   return [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function writeF32s(out: ByteWriter, values: Float32Array): void {
+/** @internal shared by the format's files */
+export function writeF32s(out: ByteWriter, values: Float32Array): void {
   out.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
-function readF32s(reader: ByteReader, count: number): Float32Array {
+/** @internal shared by the format's files */
+export function readF32s(reader: ByteReader, count: number): Float32Array {
   return new Float32Array(reader.bytes(count * 4).slice().buffer);
 }
 
-const MAGIC = { directory: 'IPRD', centroids: 'IPRC', fragment: 'IPRL', shard: 'IPRS', partition: 'IPRP' } as const;
+export const MAGIC = { directory: 'IPRD', centroids: 'IPRC', fragment: 'IPRL', shard: 'IPRS', partition: 'IPRP' } as const;
 
-function writeMagic(out: ByteWriter, kind: keyof typeof MAGIC): void {
+/** @internal shared by the format's files */
+export function writeMagic(out: ByteWriter, kind: keyof typeof MAGIC): void {
   out.bytes(encoder.encode(MAGIC[kind]));
   out.varint(PREBUILT_VERSION);
 }
 
-function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: string): void {
+/** @internal shared by the format's files */
+export function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: string): void {
   const magic = new TextDecoder().decode(reader.bytes(4));
   if (magic !== MAGIC[kind]) corruptIndex(what, `not a ${kind} file`);
   const version = reader.varint();
@@ -296,95 +300,6 @@ export function decodeDirectory(bytes: Uint8Array, what = 'directory'): Director
   });
 }
 
-/** The IVF centroids: `count × dimension` int8 values, one scale each (centroid ≈ scale · row). */
-export interface Centroids {
-  dimension: number;
-  count: number;
-  values: Int8Array;
-  scales: Float32Array;
-}
-
-/** Encodes the centroids. */
-export function encodeCentroids(centroids: Centroids): Uint8Array {
-  const out = new ByteWriter(centroids.values.length + centroids.count * 4 + 16);
-  writeMagic(out, 'centroids');
-  out.varint(centroids.dimension);
-  out.varint(centroids.count);
-  out.bytes(new Uint8Array(centroids.values.buffer, centroids.values.byteOffset, centroids.values.byteLength));
-  writeF32s(out, centroids.scales);
-  return out.view().slice();
-}
-
-/** Decodes the centroids. */
-export function decodeCentroids(bytes: Uint8Array, what = 'centroids'): Centroids {
-  return guard(what, () => {
-    const reader = new ByteReader(bytes);
-    readMagic(reader, 'centroids', what);
-    const dimension = reader.varint();
-    const count = reader.varint();
-    const values = new Int8Array(reader.bytes(count * dimension).slice().buffer);
-    const scales = readF32s(reader, count);
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { dimension, count, values, scales };
-  });
-}
-
-/** A partition's head: its chunks' numbers (ascending) and residual sign bits (`count × ceil(dimension / 8)` bytes). */
-export interface PartitionHead {
-  numbers: Uint32Array;
-  bits: Uint8Array;
-}
-
-/** Encodes a partition's head. */
-export function encodePartitionHead(head: PartitionHead): Uint8Array {
-  const out = new ByteWriter(head.bits.length + head.numbers.length * 3 + 16);
-  writeMagic(out, 'partition');
-  out.varint(head.numbers.length);
-  let previous = 0;
-  for (const number of head.numbers) {
-    out.varint(number - previous);
-    previous = number;
-  }
-  out.bytes(head.bits);
-  return out.view().slice();
-}
-
-/** Decodes a partition's head. */
-export function decodePartitionHead(bytes: Uint8Array, dimension: number, what = 'partition'): PartitionHead {
-  return guard(what, () => {
-    const reader = new ByteReader(bytes);
-    readMagic(reader, 'partition', what);
-    const count = reader.varint();
-    const numbers = reader.offsets(count).subarray(1).slice();
-    const bits = reader.bytes(count * Math.ceil(dimension / 8)).slice();
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { numbers, bits };
-  });
-}
-
-/** Bytes of one rescoring row: int8 values, an f32 scale, a CRC-32. */
-export function rowBytes(dimension: number): number {
-  return dimension + 8;
-}
-
-/** Encodes one chunk's rescoring row (cosine ≈ scale · (query · values)). */
-export function encodeRow(values: Int8Array, scale: number): Uint8Array {
-  const out = new ByteWriter(values.length + 8);
-  out.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  writeF32s(out, Float32Array.of(scale));
-  out.u32(crc32(out.view()));
-  return out.view().slice();
-}
-
-/** Decodes one rescoring row (`CORRUPT_DATA` when its CRC-32 does not match). */
-export function decodeRow(stored: Uint8Array, dimension: number, what = 'row'): { values: Int8Array; scale: number } {
-  if (stored.length !== rowBytes(dimension)) corruptIndex(what, 'a vector row has the wrong length');
-  const body = stored.subarray(0, dimension + 4);
-  const view = new DataView(stored.buffer, stored.byteOffset, stored.length);
-  if (crc32(body) !== view.getUint32(dimension + 4, true)) corruptIndex(what, 'a vector row\'s CRC-32 does not match');
-  return { values: new Int8Array(stored.buffer, stored.byteOffset, dimension).slice(), scale: view.getFloat32(dimension, true) };
-}
-
 /** A lexical fragment: sorted terms and each term's postings bytes (as `writePostings` wrote them). */
 export interface Fragment {
   terms: string[];
@@ -441,7 +356,8 @@ export function decodeShard(bytes: Uint8Array, what = 'shard'): Shard {
 }
 
 /** Runs a decoder, turning any failure that is not already a RagError into `CORRUPT_DATA`. */
-function guard<T>(what: string, decode: () => T): T {
+/** @internal shared by the format's files */
+export function guard<T>(what: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {

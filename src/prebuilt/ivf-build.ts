@@ -2,7 +2,7 @@
  * Builds the IVF index of a prebuilt site: centroids, each partition's chunks and residual sign
  * bits, int8 rows, and the search depths (`probe`, `rescore`) measured on the index's own vectors.
  */
-import type { Centroids, PartitionHead } from './format.js';
+import type { Centroids, PartitionHead } from './format-vectors.js';
 import { assignPartitions, partitionCount, quantizeInt8, setSignBits, signDot, signTable, topIndices, trainCentroids } from './ivf.js';
 
 /** A built partition: its head and the mean absolute residual. */

@@ -15,28 +15,23 @@ import { resolveTokenizerOptions } from '../lexical/tokenizer.js';
 import { hash64 } from '../util/hash.js';
 import type { VectorHit } from '../vector/types.js';
 import {
-  type Centroids,
   checkManifest,
   corruptIndex,
-  decodeCentroids,
   decodeDirectory,
   decodeFragment,
-  decodePartitionHead,
-  decodeRow,
   decodeShard,
   type Directory,
   type Fragment,
   type MemberRef,
-  type PartitionHead,
   type PrebuiltFileRef,
   type PrebuiltIndexEntry,
   type PrebuiltManifest,
   packName,
-  rowBytes,
   type Shard,
   type ShardChunk,
   type ShardPage,
 } from './format.js';
+import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type PartitionHead, rowBytes } from './format-vectors.js';
 import { gunzip } from './gzip.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
 import { centroidScores, estimate } from './ivf-build.js';

@@ -19,11 +19,8 @@ import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
 import { EmbeddingCache } from './cache.js';
 import type { ChunkedPage } from './page-cache.js';
 import {
-  encodeCentroids,
   encodeDirectory,
   encodeFragment,
-  encodePartitionHead,
-  encodeRow,
   encodeShard,
   fileName,
   hashOfName,
@@ -34,6 +31,7 @@ import {
   type ShardChunk,
   type ShardPage,
 } from './format.js';
+import { encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
 import { buildIvf, chooseDepths } from './ivf-build.js';
 import { PackWriter } from './pack.js';
 
