@@ -6,7 +6,8 @@
  * embedder; built with `buildIndexFiles`, written to disk, and read through the loader with a fetch
  * that answers ranges and counts the bytes served. `first_query_kb`: the index data one `ask()`
  * reads once the query model is ready (manifest included); `next_query_kb`: the median of the next
- * 10 questions; `recall@10`: dense top 10 against an exact f32 scan, over 50 questions.
+ * 10 questions; `recall@10`: dense top 10 against an exact f32 scan, over 50 questions and 50
+ * snippets of chunk text (near-ties counted, and strict: see `prebuilt-recall.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { buildIndexFiles } from '../../src/prebuilt/writer.js';
 import type { Chunk } from '../../src/types.js';
 import { codeWord } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
+import { denseRecall } from './prebuilt-recall.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -37,7 +39,7 @@ function rng(seed: number): () => number {
 }
 
 /** `count` pages of four chunks (`chunkWords` words each), and each page's question. */
-function generatePages(count: number, chunkWords: number): { pages: ChunkedPage[]; questions: string[] } {
+export function generatePages(count: number, chunkWords: number): { pages: ChunkedPage[]; questions: string[] } {
   const vocab = readFileSync(new URL('../fixtures/bert-uncased-tokens.txt', import.meta.url), 'utf8')
     .split('\n')
     .filter((word) => /^[a-z]{4,}$/.test(word));
@@ -125,29 +127,27 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
     const texts = pages.flatMap((page) => page.chunks.map((chunk) => embeddingText(chunk)));
     const vectors = await embedder.embedPassages(texts);
     const index = await kb.index();
-    let found = 0;
     const samples = 50;
-    const scores = new Float32Array(vectors.length);
-    for (let q = 0; q < samples; q++) {
-      const query = await embedder.embedQuery(questions[(q * 104729 + 1) % count]);
-      for (let row = 0; row < vectors.length; row++) {
-        let sum = 0;
-        const vector = vectors[row];
-        for (let i = 0; i < query.length; i++) sum += vector[i] * query[i];
-        scores[row] = sum;
-      }
-      const truth = new Set(
-        Array.from(scores.keys())
-          .sort((a, b) => scores[b] - scores[a] || a - b)
-          .slice(0, 10)
-          .map(String),
-      );
-      found += (await index.denseSearch(query, 10)).filter((hit) => truth.has(hit.id)).length;
-    }
+    const questionQueries = await Promise.all(Array.from({ length: samples }, (_, q) => embedder.embedQuery(questions[(q * 104729 + 1) % count])));
+    // Held-out snippets: 8 words from the middle of chunks the questions do not name.
+    const snippetQueries = await Promise.all(
+      Array.from({ length: samples }, (_, q) => {
+        const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
+        const start = Math.floor(words.length / 3);
+        return embedder.embedQuery(words.slice(start, start + 8).join(' '));
+      }),
+    );
+    const questionRecall = await denseRecall(index, vectors, questionQueries);
+    const snippetRecall = await denseRecall(index, vectors, snippetQueries);
     return {
       first_query_kb: round(firstQueryKb, 1),
       next_query_kb: round(next[Math.floor(next.length / 2)], 1),
-      'recall@10': round(found / (samples * 10), 3),
+      // near-ties counted (a hit within recall_tie of the 10th exact cosine); strict beside it
+      'recall@10': questionRecall.near_tie,
+      'recall@10_strict': questionRecall.strict,
+      'recall@10_snippets': snippetRecall.near_tie,
+      'recall@10_snippets_strict': snippetRecall.strict,
+      recall_tie: questionRecall.tie,
       files_per_page: round(disk.files / count, 4),
       disk_kb_per_page: round(disk.diskBytes / 1024 / count, 2),
       chunks: entry.counts.chunks,

@@ -9,7 +9,8 @@
  *   (index files only: no model is fetched). A query is one `ask()` (the widget's call: 24
  *   candidates, their shards fetched) once the query model is ready; `next_query_kb` is the
  *   median of the following 20 different questions. `recall@10`: dense top 10 against an exact
- *   f32 scan of the same vectors, over 100 questions.
+ *   f32 scan of the same vectors, over 100 questions and 100 snippets of chunk text (near-ties
+ *   counted, and strict: see `prebuilt-recall.ts`).
  */
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { buildSite } from '../../src/prebuilt/site.js';
 import { generateSite, writeSite } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { benchPrebuiltScale } from './prebuilt-scale.js';
+import { denseRecall } from './prebuilt-recall.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const PAGES = 1000;
@@ -124,21 +126,28 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
     // recall@10 of dense search against an exact f32 scan of the same vectors
     const index = await kb.index();
     const records = await index.chunks(Array.from({ length: entry.counts.chunks }, (_, n) => n));
-    const vectors = await embedder.embedPassages([...records.values()].map((record) => embeddingText(record.chunk)));
-    let found = 0;
-    const questions = 100;
-    for (let q = 0; q < questions; q++) {
-      const query = await embedder.embedQuery(pages[(q * 7 + 1) % PAGES].question);
-      const scores = vectors.map((vector, row) => ({ row, score: vector.reduce((sum, value, i) => sum + value * query[i], 0) }));
-      scores.sort((a, b) => b.score - a.score || a.row - b.row);
-      const truth = new Set(scores.slice(0, 10).map((entry) => String(entry.row)));
-      const hits = await index.denseSearch(query, 10);
-      found += hits.filter((hit) => truth.has(hit.id)).length;
-    }
+    const texts = [...records.values()].map((record) => embeddingText(record.chunk));
+    const vectors = await embedder.embedPassages(texts);
+    const questionQueries = await Promise.all(Array.from({ length: 100 }, (_, q) => embedder.embedQuery(pages[(q * 7 + 1) % PAGES].question)));
+    const snippetQueries = await Promise.all(
+      Array.from({ length: 100 }, (_, q) => {
+        const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
+        const start = Math.floor(words.length / 3);
+        return embedder.embedQuery(words.slice(start, start + 8).join(' '));
+      }),
+    );
+    const questionRecall = await denseRecall(index, vectors, questionQueries);
+    const snippetRecall = await denseRecall(index, vectors, snippetQueries);
     return {
       first_query_kb: round(firstQueryKb, 1),
       next_query_kb: round(median(next), 1),
-      'recall@10': round(found / (questions * 10), 3),
+      // near-ties counted (a hit within recall_tie of the 10th exact cosine); strict beside it
+      'recall@10': questionRecall.near_tie,
+      'recall@10_strict': questionRecall.strict,
+      'recall@10_snippets': snippetRecall.near_tie,
+      'recall@10_snippets_strict': snippetRecall.strict,
+      recall_tie: questionRecall.tie,
+      probe: entry.probe,
       build_pages_per_s: round(buildPagesPerS, 1),
       rebuild_one_page_s: round(rebuildS, 2),
       index_kb: round(big.bytes / 1024, 0),
