@@ -48,7 +48,7 @@ export interface BuildProgress {
 
 /** Defaults of {@link BuildIndexOptions}. */
 export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
-  /** Raw bytes of text a shard collects before it is closed (whole pages; a shard holds at least one). */
+  /** Raw bytes of text a shard collects before it is closed (whole chunks; a long page spans several shards). */
   shardBytes: 4096,
   /** Raw bytes of postings a lexical fragment collects before it is closed. */
   fragmentBytes: 3072,
@@ -268,29 +268,32 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   const lexical = lexicalFiles(chunks, packs, settings.fragmentBytes);
   const shardFirstChunks: number[] = [];
   const shardRefs: MemberRef[] = [];
-  let page = 0;
+  // A shard closes once it holds `shardBytes` of text, inside a page or not: a question reads the
+  // text of the chunks it shows, not the whole of long pages. Each shard lists the pages of its chunks.
   let chunkIndex = 0;
-  while (page < docs.length) {
+  while (chunkIndex < chunks.length) {
     const firstChunk = chunkIndex;
     const pages: ShardPage[] = [];
+    const pageSlot = new Map<number, number>();
     const shardChunks: ShardChunk[] = [];
     let size = 0;
-    while (page < docs.length && (pages.length === 0 || size < settings.shardBytes)) {
-      pages.push(docs[page].page);
-      while (chunkIndex < chunks.length && chunkPageOf[chunkIndex] === page) {
-        const chunk = chunks[chunkIndex++];
-        size += chunk.text.length + chunk.context.length;
-        shardChunks.push({
-          id: chunk.id, page: pages.length - 1, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
-          anchor: chunk.anchor, pdfPage: chunk.page, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
-        });
+    while (chunkIndex < chunks.length && (shardChunks.length === 0 || size < settings.shardBytes)) {
+      const page = chunkPageOf[chunkIndex];
+      const chunk = chunks[chunkIndex++];
+      let slot = pageSlot.get(page);
+      if (slot === undefined) {
+        slot = pages.push(docs[page].page) - 1;
+        pageSlot.set(page, slot);
       }
-      page++;
+      size += chunk.text.length + chunk.context.length;
+      shardChunks.push({
+        id: chunk.id, page: slot, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
+        anchor: chunk.anchor, pdfPage: chunk.page, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
+      });
     }
-    if (shardChunks.length === 0) continue; // pages without text: no shard
     shardFirstChunks.push(firstChunk);
     shardRefs.push(packs.add('text', encodeShard({ firstChunk, pages, chunks: shardChunks })).ref);
-    options.onProgress?.({ stage: 'write', done: page, total: docs.length, unit: 'pages', chunks: chunks.length });
+    options.onProgress?.({ stage: 'write', done: chunkPageOf[chunkIndex - 1] + 1, total: docs.length, unit: 'pages', chunks: chunks.length });
   }
   packs.close('text');
 
