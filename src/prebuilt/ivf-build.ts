@@ -5,7 +5,7 @@
 import type { Centroids, PartitionHead } from './format-vectors.js';
 import { assignPartitions, partitionCount, quantizeInt8, setSignBits, signDot, trainCentroids } from './ivf.js';
 
-/** A built partition: its head and the mean absolute residual. */
+/** A built partition: its head and the scale of its sign-bit estimates. */
 export interface BuiltPartition extends PartitionHead {
   scale: number;
 }
@@ -31,12 +31,21 @@ export function buildIvf(vectors: readonly Float32Array[], dimension: number, pa
   const residual = new Float32Array(dimension);
   const built = members.map((numbers, partition) => {
     const bits = new Uint8Array(numbers.length * stride);
-    let absolute = 0;
+    // The partition's scale: the mean of |r|² / Σ|rᵢ| over its residuals r, so scale · (query ·
+    // signs) estimates query · r without bias (the mean |rᵢ| instead under-weights the residual
+    // against the centroid's score: at 10,000 synthetic pages, 0.82 of the top 10 in the best 512
+    // estimates instead of 0.996).
+    let factor = 0;
     numbers.forEach((number, row) => {
-      for (let i = 0; i < dimension; i++) residual[i] = vectors[number][i] - dequantized[partition * dimension + i];
-      absolute += setSignBits(residual, bits, row);
+      let squares = 0;
+      for (let i = 0; i < dimension; i++) {
+        residual[i] = vectors[number][i] - dequantized[partition * dimension + i];
+        squares += residual[i] * residual[i];
+      }
+      const absolute = setSignBits(residual, bits, row);
+      if (absolute > 0) factor += squares / absolute;
     });
-    return { numbers: Uint32Array.from(numbers), bits, scale: Math.fround(numbers.length > 0 ? absolute / (numbers.length * dimension) : 0) };
+    return { numbers: Uint32Array.from(numbers), bits, scale: Math.fround(numbers.length > 0 ? factor / numbers.length : 0) };
   });
   return { centroids, partitions: built, int8: quantizeInt8(vectors, dimension) };
 }
