@@ -2,7 +2,7 @@
  * Prebuilt indexes with the tiny models: a generated site of a few hundred pages built in Node and
  * read back through the same loader the browser uses (over a folder fetch).
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,9 +11,12 @@ import { createRag } from '../src/engine.js';
 import { createEmbedder, type Embedder } from '../src/embed/embedder.js';
 import { configureRuntime } from '../src/embed/runtime.js';
 import { isRagError } from '../src/errors.js';
+import { type Directory, type MemberRef, packName, type PrebuiltManifest } from '../src/prebuilt/format.js';
 import { folderFetch } from '../src/prebuilt/file-fetch.js';
 import { PrebuiltKnowledgeBase } from '../src/prebuilt/knowledge-base.js';
+import { PrebuiltIndex } from '../src/prebuilt/reader.js';
 import { buildSite } from '../src/prebuilt/site.js';
+import { startIndexServer } from './index-server.js';
 import { generateSite, writeSite } from './site-generator.js';
 
 const models = resolve(import.meta.dirname, 'fixtures/models');
@@ -74,8 +77,8 @@ describe('prebuilt index of a generated site', () => {
     expect(hits[0].anchor).toBe(page.anchor);
     expect(hits[0].text).toContain(page.code);
     // Only the directory, the query's fragments and the hits' shards: a small part of the index.
-    const total = (await readdir(out)).length;
-    expect(served.requests.length).toBeLessThan(total / 10);
+    const total = (await Promise.all((await readdir(out)).map(async (name) => (await stat(join(out, name))).size))).reduce((sum, size) => sum + size, 0);
+    expect(served.bytes).toBeLessThan(total / 10);
     let answer;
     for await (const event of kb.ask(page.question)) if (event.type === 'done') answer = event.answer;
     expect(answer?.refused).toBe(false);
@@ -172,33 +175,105 @@ describe('prebuilt index of a generated site', () => {
     await expect(kb.search('anything')).rejects.toSatisfy((error) => isRagError(error, 'MODEL_MISMATCH'));
   });
 
+  /** Flips a byte in the middle of each member `pick` chooses from the directory (in a copy of the index). */
+  async function damage(copy: string, pick: (directory: Directory) => MemberRef[], offsetIn: (ref: MemberRef) => number): Promise<void> {
+    await cp(out, copy, { recursive: true });
+    const index = await PrebuiltIndex.open(BASE, { fetch: folderFetch(copy, BASE).fetch });
+    const directory = await index.directory();
+    for (const ref of pick(directory)) {
+      const file = join(copy, packName(directory.packs[ref.pack]));
+      const bytes = await readFile(file);
+      bytes[offsetIn(ref)] ^= 0xff;
+      await writeFile(file, bytes);
+    }
+  }
+
   it('reports a damaged shard as CORRUPT_DATA', async () => {
     const copy = join(folder, 'damaged');
-    await buildSite({ input: site, out: copy, embedder, cacheDir: join(folder, 'cache') });
-    for (const name of await readdir(copy)) {
-      if (!name.startsWith('shard-')) continue;
-      const bytes = await readFile(join(copy, name));
-      bytes[bytes.length >> 1] ^= 0xff;
-      await writeFile(join(copy, name), bytes);
-    }
+    await damage(copy, (directory) => directory.shards, (ref) => ref.offset + (ref.length >> 1));
     const { kb } = open(copy);
     await expect(kb.search(pages[5].question, { mode: 'lexical' })).rejects.toSatisfy((error) => isRagError(error, 'CORRUPT_DATA'));
   }, 60_000);
 
   it('reports a damaged rescoring vector as CORRUPT_DATA in dense search; lexical search still answers', async () => {
     const copy = join(folder, 'damaged-vec');
-    await cp(out, copy, { recursive: true });
-    for (const name of await readdir(copy)) {
-      if (!name.startsWith('vec-')) continue;
-      const bytes = await readFile(join(copy, name));
-      bytes[bytes.length >> 1] ^= 0xff;
-      await writeFile(join(copy, name), bytes);
-    }
+    // The second byte of each partition's first int8 row (rows follow the partition's head).
+    await damage(copy, (directory) => directory.partitions.map((partition) => partition.head), (ref) => ref.offset + ref.length + 1);
     const { kb } = open(copy);
     await kb.ready();
     await expect(kb.search(pages[5].question, { mode: 'dense' })).rejects.toSatisfy((error) => isRagError(error, 'CORRUPT_DATA'));
     expect((await kb.search(pages[5].question, { mode: 'lexical', k: 1 }))[0].url).toBe(`/${pages[5].path}`);
   });
+
+  it('keeps the file count small: a few packs, not a file per chunk', async () => {
+    const names = await readdir(out);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as PrebuiltManifest;
+    const entry = manifest.indexes[0];
+    expect(entry.counts.chunks).toBeGreaterThan(300);
+    // manifest, directory, centroids and the packs: lexical, text and vector packs of up to 256 KB each.
+    expect(names.length).toBe(3 + entry.counts.packs);
+    const sizes = await Promise.all(names.map(async (name) => (await stat(join(out, name))).size));
+    expect(entry.counts.packs).toBeLessThanOrEqual(Math.ceil(sizes.reduce((sum, size) => sum + size, 0) / (256 * 1024)) + 3);
+    expect(names.filter((name) => name.startsWith('pack-')).length).toBe(entry.counts.packs);
+  });
+
+  for (const ranges of [true, false]) {
+    it(`reads the same results from a server that ${ranges ? 'answers Range with 206' : 'ignores Range'}`, async () => {
+      const server = await startIndexServer(out, { ranges });
+      try {
+        const reference = await PrebuiltIndex.open(BASE, { fetch: folderFetch(out, BASE).fetch });
+        const index = await PrebuiltIndex.open(server.url);
+        const query = await embedder.embedQuery(pages[42].question);
+        const lexical = await index.lexicalSearch(pages[42].question, 10);
+        const dense = await index.denseSearch(query, 10);
+        expect(lexical).toEqual(await reference.lexicalSearch(pages[42].question, 10));
+        expect(dense).toEqual(await reference.denseSearch(query, 10));
+        const numbers = [...lexical, ...dense].map((hit) => Number(hit.id));
+        const chunks = await index.chunks(numbers);
+        expect([...chunks.values()].map((chunk) => chunk.chunk.id)).toEqual([...(await reference.chunks(numbers)).values()].map((chunk) => chunk.chunk.id));
+        const packs = server.requests.filter((request) => request.path.includes('/pack-'));
+        expect(packs.length).toBeGreaterThan(0);
+        if (ranges) {
+          expect(index.rangesIgnored).toBe(false);
+          expect(packs.every((request) => request.range && request.status === 206)).toBe(true);
+        } else {
+          // Once a range was answered with the whole pack, each pack is fetched whole, once.
+          expect(index.rangesIgnored).toBe(true);
+          const whole = packs.filter((request) => !request.range).map((request) => request.path);
+          expect(new Set(whole).size).toBe(whole.length);
+        }
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it('refuses an index of an older format version, saying to rebuild it', async () => {
+    const copy = join(folder, 'old-version');
+    await cp(out, copy, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8')) as PrebuiltManifest;
+    await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, version: 2 }));
+    const error = await PrebuiltIndex.open(BASE, { fetch: folderFetch(copy, BASE).fetch }).catch((caught: unknown) => caught);
+    expect(isRagError(error, 'CORRUPT_DATA')).toBe(true);
+    expect((error as Error).message).toMatch(/version 2.*Rebuild the index/);
+  });
+
+  it('skips pages that are mostly links (a table of contents), unless told not to; links under data-rag-ignore do not count', async () => {
+    const linkSite = join(folder, 'links');
+    const few = pages.slice(0, 6);
+    await writeSite(linkSite, few);
+    const items = few.map((page) => `<li><a href="/${page.path}">${page.title}</a></li>`).join('');
+    await writeFile(join(linkSite, 'contents.html'), `<html lang="en"><title>Contents</title><body><main><h1>Contents</h1><ul>${items}${items}</ul></main></body></html>`);
+    // A page of prose whose navigation (ignored) holds as many links as the contents page.
+    const prose = `<p>${pages[7].title} glimmerwick ${'lanterns glow softly along the quiet harbour road at dusk. '.repeat(8)}</p>`;
+    await writeFile(join(linkSite, 'prose.html'), `<html lang="en"><title>Prose</title><body><div data-rag-ignore><ul>${items}${items}</ul></div><main>${prose}</main></body></html>`);
+    const built = await buildSite({ input: linkSite, out: join(folder, 'links-index'), model: false, cacheDir: false });
+    expect(built.skipped.map((page) => page.path)).toEqual(['contents.html']);
+    expect(built.skipped[0].linkDensity).toBeGreaterThan(0.9);
+    expect(built.pages).toBe(7);
+    const all = await buildSite({ input: linkSite, out: join(folder, 'links-index-all'), model: false, cacheDir: false, maxLinkDensity: false });
+    expect(all).toMatchObject({ pages: 8, skipped: [] });
+  }, 60_000);
 
   it('builds one index per language and picks it by lang', async () => {
     const mixed = generateSite(40, { seed: 3, langOf: (index) => (index % 4 === 0 ? 'fr' : 'en') });

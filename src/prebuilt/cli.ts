@@ -4,7 +4,7 @@
  *
  *   npx inpage-rag build <site folder> --out <index folder> [--base-url /docs/] [--clean-urls]
  *       [--model bge-small-en|<model id>|none] [--model-base-url <folder or URL>] [--dtype q8|fp32]
- *       [--cache <folder> | --no-cache] [--single-index]
+ *       [--cache <folder> | --no-cache] [--single-index] [--max-link-density 0.6|none]
  */
 import { resolve } from 'node:path';
 import { isRagError } from '../errors.js';
@@ -22,6 +22,7 @@ const USAGE = `usage: inpage-rag build <site folder> --out <index folder> [optio
   --cache <folder>           embedding cache (default node_modules/.cache/inpage-rag)
   --no-cache                 embed every chunk again
   --single-index             one index for all languages
+  --max-link-density <0-1|none>  skip pages whose visible text is mostly links (default 0.6)
 `;
 
 interface Parsed {
@@ -30,7 +31,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUES = new Set(['out', 'base-url', 'model', 'model-base-url', 'dtype', 'cache']);
+const VALUES = new Set(['out', 'base-url', 'model', 'model-base-url', 'dtype', 'cache', 'max-link-density']);
 const FLAGS = new Set(['clean-urls', 'no-cache', 'single-index', 'help', 'quiet']);
 
 function parse(argv: string[]): Parsed {
@@ -50,6 +51,14 @@ function parse(argv: string[]): Parsed {
     } else throw new Error(`unknown option --${name}`);
   }
   return parsed;
+}
+
+function linkDensityOption(value: string | undefined): number | false | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none') return false;
+  const number = Number(value);
+  if (!(number >= 0 && number <= 1)) throw new Error('--max-link-density takes a number from 0 to 1, or none');
+  return number;
 }
 
 /** A one-line terminal progress: pages, chunks, chunks per second, time left. */
@@ -94,11 +103,13 @@ async function main(argv: string[]): Promise<number> {
     dtype: args.values.dtype as 'q8' | 'fp32' | 'auto' | undefined,
     modelBaseUrl: modelBaseUrl && !/^https?:/.test(modelBaseUrl) ? `${resolve(modelBaseUrl)}/` : modelBaseUrl,
     cacheDir: args.flags.has('no-cache') ? false : args.values.cache,
+    maxLinkDensity: linkDensityOption(args.values['max-link-density']),
     singleIndex: args.flags.has('single-index'),
     onProgress: args.flags.has('quiet') ? undefined : terminalProgress(),
   });
   process.stderr.write('\n');
   for (const failure of result.failures) process.stderr.write(`skipped ${failure.path}: ${failure.code} ${failure.message}\n`);
+  for (const page of result.skipped) process.stderr.write(`skipped ${page.path}: ${Math.round(page.linkDensity * 100)}% of its text is links\n`);
   const langs = result.manifest.indexes.map((entry) => `${entry.lang} (${entry.counts.pages} pages)`).join(', ');
   process.stdout.write(
     `inpage-rag: indexed ${result.pages} pages, ${result.chunks} chunks (${result.embedded} embedded, ${result.reused} from the cache) into ${resolve(args.values.out)}: ${langs}; ${(result.bytes / 1024).toFixed(0)} KB in all, ${result.written} files written, ${(result.ms / 1000).toFixed(1)} s\n`,

@@ -1,41 +1,64 @@
 /**
- * The prebuilt index format: a small JSON manifest and content-addressed, gzip-compressed binary
- * files, laid out so a visitor's browser fetches only what one question needs.
+ * The prebuilt index format: a small JSON manifest, a directory, and a few large content-addressed
+ * packs, laid out so a visitor's browser fetches only what one question needs, and a site's file
+ * count grows with its bytes, not with its chunks.
  *
- *   manifest.json         format, version, and per language: model id and dimension, dtype,
- *                         counts, and the name, size and hash of its directory and vectors files
- *   directory-<hash>.bin  lexical settings, per chunk its BM25 lengths and page number, the first
- *                         term and hash of each lexical fragment, the first chunk and hash of each shard
- *   vectors-<hash>.bin    the mean vector and one sign bit per dimension of every chunk (first pass)
- *   lex-<hash>.bin        a lexical fragment: a contiguous range of the sorted terms and their postings
- *   shard-<hash>.bin      the chunks of a few consecutive pages: text and metadata, and the hash of their vectors
- *   vec-<hash>-<row>.bin  one chunk's int8 vector (rescoring), named by its shard's hash and its row there
+ *   manifest.json            format, version, and per language: model id and dimension, counts, the
+ *                            IVF search depths, and the name, sizes and hash of its directory and centroids files
+ *   directory-<hash>.bin     lexical settings, per chunk its BM25 lengths and page number, the packs,
+ *                            and where each lexical fragment, text shard and vector partition lies in them
+ *   centroids-<hash>.bin     the IVF centroids (int8, one scale each): the first step of a dense search
+ *   pack-<hash>.bin          members laid end to end, each read alone with an HTTP range request:
+ *                            lexical fragments and text shards (gzip), vector partitions (raw)
  *
- * A file's name carries the 64-bit hash of its bytes (before compression), checked on every load
- * (a damaged or stale file is a `CORRUPT_DATA` error), so files can be cached forever, and a build
- * finds the files it made before by name without compressing them again. A `vec` file is not
- * compressed (int8 values do not shrink): it ends with a CRC-32 of its bytes, holds its chunk's
- * number (both checked on load), and is named by its shard, whose bytes hold the hash of the
- * shard's vectors (a changed vector renames it). One file per chunk because the first pass's
- * candidates are scattered over the pages: a query rescoring 200 chunks fetches 200 × 0.4 KB
- * rather than the shards (or blocks) around them (see the `prebuilt` bench). The `.bin` suffix
- * keeps servers from sending them with `Content-Encoding: gzip` (the loader decompresses them itself).
+ * A vector partition holds its chunks' numbers, one sign bit per dimension of each chunk's residual
+ * (the chunk minus its centroid: the second, estimated step), then one row per chunk: its int8
+ * vector, scale and CRC-32 (the rescoring step, fetched row by row). A member's reference gives its
+ * pack, offset, stored and decompressed length and the hash of its decompressed bytes, all checked
+ * on load; a pack's name is the hash of its bytes, so a manifest never reads ranges of a rebuilt
+ * file. A server that ignores Range is read too: the reader then takes whole packs (each at most
+ * `packBytes`, a build option) and keeps them. The `.bin` suffix keeps servers from sending them
+ * with `Content-Encoding: gzip` (the loader decompresses members itself).
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
  */
 import { RagError } from '../errors.js';
-import { ByteReader, ByteWriter, crc32 } from '../lexical/bytes.js';
+import { ByteReader, ByteWriter } from '../lexical/bytes.js';
 import { hash64 } from '../util/hash.js';
 
 /** The `format` field of a manifest. */
 export const PREBUILT_FORMAT = 'inpage-rag-index';
 /** The format version this code writes and reads. */
-export const PREBUILT_VERSION = 2;
+export const PREBUILT_VERSION = 3;
 
-/** A file of the index: its path relative to the manifest, stored size and hash of its (decompressed) bytes. */
+/** A file of the index: its path relative to the manifest, stored and decompressed sizes, and the hash of its (decompressed) bytes. */
 export interface PrebuiltFileRef {
   name: string;
   bytes: number;
+  raw: number;
   hash: string;
+}
+
+/** Where a member lies: its pack, offset and stored length; its decompressed length and hash. */
+export interface MemberRef {
+  pack: number;
+  offset: number;
+  length: number;
+  raw: number;
+  hash: string;
+}
+
+/** A pack: the hash of its bytes (its name is `pack-<hash>.bin`) and its size. */
+export interface PackRef {
+  hash: string;
+  bytes: number;
+}
+
+/** A vector partition: its head (chunk numbers and residual sign bits; rows follow it in the pack). */
+export interface PartitionRef {
+  head: MemberRef;
+  count: number;
+  /** Mean absolute residual: a chunk's cosine ≈ q·centroid + scale · (q · signs). */
+  scale: number;
 }
 
 /** One language's index inside a manifest. */
@@ -43,14 +66,17 @@ export interface PrebuiltIndexEntry {
   /** BCP 47 language of its pages (`und` when unknown). */
   lang: string;
   model: { id: string; dimension: number } | null;
-  /** How vectors are stored: sign bits for the first pass, int8 per chunk (`vec` files) for rescoring. */
-  dtype: 'binary+int8' | 'none';
-  counts: { pages: number; chunks: number; terms: number; fragments: number; shards: number };
-  /** How many first-pass candidates are rescored with their int8 vectors (per query). */
+  /** How vectors are stored: IVF partitions of residual sign bits, int8 rows for rescoring. */
+  dtype: 'ivf+int8' | 'none';
+  counts: { pages: number; chunks: number; terms: number; fragments: number; shards: number; partitions: number; packs: number };
+  /** How many partitions a dense search reads (the nearest centroids). */
+  probe: number;
+  /** How many estimated candidates are rescored with their int8 rows (per query). */
   rescore: number;
-  /** When `rescore` was measured (build option `rescore: 'auto'`): the share of the exact top 10 it keeps. */
+  /** When `probe` and `rescore` were measured (build option `'auto'`): the share of the exact top 10 they keep. */
   rescoreRecall?: number;
   directory: PrebuiltFileRef;
+  /** The IVF centroids; `null` for a lexical-only index. */
   vectors: PrebuiltFileRef | null;
   /** The folder of this language's files, relative to the manifest (`''` or `'zh/'`). */
   path: string;
@@ -97,16 +123,6 @@ export interface Shard {
   firstChunk: number;
   pages: ShardPage[];
   chunks: ShardChunk[];
-  /** The hash of its chunks' int8 vectors and scales (`''` without vectors): it names their `vec` files. */
-  vectorHash: string;
-}
-
-/** One chunk's rescoring vector: cosine ≈ scale · (query · values). */
-export interface RescoreVector {
-  /** The chunk's number across the index. */
-  number: number;
-  values: Int8Array;
-  scale: number;
 }
 
 /** The decoded directory. */
@@ -119,23 +135,14 @@ export interface Directory {
   /** Per chunk: its page's number across the whole index. */
   chunkPage: Uint32Array;
   pageCount: number;
+  packs: PackRef[];
   /** The first term of each fragment, sorted. */
   fragmentFirstTerms: string[];
-  fragmentHashes: string[];
+  fragments: MemberRef[];
   /** The first chunk of each shard, ascending, starting at 0. */
   shardFirstChunks: number[];
-  shardHashes: string[];
-}
-
-/** The first-pass vectors: the mean, a scale, and one sign bit per dimension of `x − mean`. */
-export interface BinaryVectors {
-  dimension: number;
-  count: number;
-  mean: Float32Array;
-  /** Mean absolute deviation from the mean: cosine ≈ q·mean + scale · (q · signs). */
-  scale: number;
-  /** `count × ceil(dimension / 8)` bytes. */
-  bits: Uint8Array;
+  shards: MemberRef[];
+  partitions: PartitionRef[];
 }
 
 /** Throws the format's `CORRUPT_DATA` error. */
@@ -145,9 +152,14 @@ export function corruptIndex(what: string, reason: string): never {
   });
 }
 
-/** The content-addressed name of a file: `<kind>-<hash of its bytes before compression>.bin`. */
+/** The content-addressed name of a file: `<kind>-<hash of its bytes (before compression)>.bin`. */
 export function fileName(kind: string, bytes: Uint8Array): string {
   return `${kind}-${hash64(bytes)}.bin`;
+}
+
+/** The name of pack `ref`. */
+export function packName(ref: PackRef): string {
+  return `pack-${ref.hash}.bin`;
 }
 
 /** The hash part of a file name (the bytes' hash), or the name itself. */
@@ -178,26 +190,44 @@ function readHash(reader: ByteReader): string {
   return [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function writeF32s(out: ByteWriter, values: Float32Array): void {
+/** @internal shared by the format's files */
+export function writeF32s(out: ByteWriter, values: Float32Array): void {
   out.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
-function readF32s(reader: ByteReader, count: number): Float32Array {
+/** @internal shared by the format's files */
+export function readF32s(reader: ByteReader, count: number): Float32Array {
   return new Float32Array(reader.bytes(count * 4).slice().buffer);
 }
 
-const MAGIC = { directory: 'IPRD', vectors: 'IPRV', fragment: 'IPRL', shard: 'IPRS', vec: 'IPRQ' } as const;
+export const MAGIC = { directory: 'IPRD', centroids: 'IPRC', fragment: 'IPRL', shard: 'IPRS', partition: 'IPRP' } as const;
 
-function writeMagic(out: ByteWriter, kind: keyof typeof MAGIC): void {
+/** @internal shared by the format's files */
+export function writeMagic(out: ByteWriter, kind: keyof typeof MAGIC): void {
   out.bytes(encoder.encode(MAGIC[kind]));
   out.varint(PREBUILT_VERSION);
 }
 
-function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: string): void {
+/** @internal shared by the format's files */
+export function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: string): void {
   const magic = new TextDecoder().decode(reader.bytes(4));
   if (magic !== MAGIC[kind]) corruptIndex(what, `not a ${kind} file`);
   const version = reader.varint();
   if (version !== PREBUILT_VERSION) corruptIndex(what, `format version ${version} is not ${PREBUILT_VERSION}`);
+}
+
+function writeMember(out: ByteWriter, ref: MemberRef): void {
+  out.varint(ref.pack);
+  out.varint(ref.offset);
+  out.varint(ref.length);
+  out.varint(ref.raw);
+  writeHash(out, ref.hash);
+}
+
+function readMember(reader: ByteReader, packs: number): MemberRef {
+  const ref = { pack: reader.varint(), offset: reader.varint(), length: reader.varint(), raw: reader.varint(), hash: readHash(reader) };
+  if (ref.pack >= packs) corruptIndex('directory', `a member names pack ${ref.pack} of ${packs}`);
+  return ref;
 }
 
 /** Encodes the directory. */
@@ -215,16 +245,27 @@ export function encodeDirectory(directory: Directory): Uint8Array {
     out.varint(directory.chunkPage[i] - previous);
     previous = directory.chunkPage[i];
   }
+  out.varint(directory.packs.length);
+  for (const pack of directory.packs) {
+    writeHash(out, pack.hash);
+    out.varint(pack.bytes);
+  }
   out.varint(directory.fragmentFirstTerms.length);
   for (const term of directory.fragmentFirstTerms) writeString(out, term);
-  for (const hash of directory.fragmentHashes) writeHash(out, hash);
+  for (const ref of directory.fragments) writeMember(out, ref);
   out.varint(directory.shardFirstChunks.length);
   previous = 0;
   for (const first of directory.shardFirstChunks) {
     out.varint(first - previous);
     previous = first;
   }
-  for (const hash of directory.shardHashes) writeHash(out, hash);
+  for (const ref of directory.shards) writeMember(out, ref);
+  out.varint(directory.partitions.length);
+  for (const partition of directory.partitions) {
+    writeMember(out, partition.head);
+    out.varint(partition.count);
+    writeF32s(out, Float32Array.of(partition.scale));
+  }
   return out.view().slice();
 }
 
@@ -240,44 +281,22 @@ export function decodeDirectory(bytes: Uint8Array, what = 'directory'): Director
     const textLengths = Array.from(reader.varints(chunkCount));
     const contextLengths = Array.from(reader.varints(chunkCount));
     const chunkPage = reader.offsets(chunkCount).subarray(1);
+    const packs = Array.from({ length: reader.varint() }, () => ({ hash: readHash(reader), bytes: reader.varint() }));
     const fragmentCount = reader.varint();
     const fragmentFirstTerms = Array.from({ length: fragmentCount }, () => readString(reader, decoder));
-    const fragmentHashes = Array.from({ length: fragmentCount }, () => readHash(reader));
+    const fragments = Array.from({ length: fragmentCount }, () => readMember(reader, packs.length));
     const shardCount = reader.varint();
     const shardFirstChunks = Array.from(reader.offsets(shardCount).subarray(1));
-    const shardHashes = Array.from({ length: shardCount }, () => readHash(reader));
+    const shards = Array.from({ length: shardCount }, () => readMember(reader, packs.length));
+    const partitions = Array.from({ length: reader.varint() }, () => ({ head: readMember(reader, packs.length), count: reader.varint(), scale: readF32s(reader, 1)[0] }));
     if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
+    for (const ref of [...fragments, ...shards, ...partitions.map((partition) => partition.head)]) {
+      if (ref.offset + ref.length > packs[ref.pack].bytes) corruptIndex(what, `a member ends past its pack`);
+    }
     return {
       lexicalSettings, chunkCount, pageCount, textLengths, contextLengths, chunkPage: chunkPage.slice(),
-      fragmentFirstTerms, fragmentHashes, shardFirstChunks, shardHashes,
+      packs, fragmentFirstTerms, fragments, shardFirstChunks, shards, partitions,
     };
-  });
-}
-
-/** Encodes the first-pass vectors. */
-export function encodeBinaryVectors(vectors: BinaryVectors): Uint8Array {
-  const out = new ByteWriter(vectors.bits.length + vectors.dimension * 4 + 64);
-  writeMagic(out, 'vectors');
-  out.varint(vectors.dimension);
-  out.varint(vectors.count);
-  writeF32s(out, vectors.mean);
-  writeF32s(out, Float32Array.of(vectors.scale));
-  out.bytes(vectors.bits);
-  return out.view().slice();
-}
-
-/** Decodes the first-pass vectors. */
-export function decodeBinaryVectors(bytes: Uint8Array, what = 'vectors'): BinaryVectors {
-  return guard(what, () => {
-    const reader = new ByteReader(bytes);
-    readMagic(reader, 'vectors', what);
-    const dimension = reader.varint();
-    const count = reader.varint();
-    const mean = readF32s(reader, dimension);
-    const scale = readF32s(reader, 1)[0];
-    const bits = reader.bytes(count * Math.ceil(dimension / 8)).slice();
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { dimension, count, mean, scale, bits };
   });
 }
 
@@ -314,13 +333,12 @@ export function decodeFragment(bytes: Uint8Array, what = 'fragment'): Fragment {
   });
 }
 
-/** Encodes a shard: JSON of pages and chunks, then the hash of their vectors. */
+/** Encodes a shard: JSON of pages and chunks. */
 export function encodeShard(shard: Shard): Uint8Array {
   const out = new ByteWriter(1 << 14);
   writeMagic(out, 'shard');
   out.varint(shard.firstChunk);
   writeString(out, JSON.stringify({ pages: shard.pages, chunks: shard.chunks }));
-  writeString(out, shard.vectorHash);
   return out.view().slice();
 }
 
@@ -332,49 +350,14 @@ export function decodeShard(bytes: Uint8Array, what = 'shard'): Shard {
     readMagic(reader, 'shard', what);
     const firstChunk = reader.varint();
     const { pages, chunks } = JSON.parse(readString(reader, decoder)) as Pick<Shard, 'pages' | 'chunks'>;
-    const vectorHash = readString(reader, decoder);
     if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { firstChunk, pages, chunks, vectorHash };
-  });
-}
-
-/** The name of the `vec` file of the chunk at row `row` of the shard whose bytes hash to `shardHash`. */
-export function vecFileName(shardHash: string, row: number): string {
-  return `vec-${shardHash}-${row}.bin`;
-}
-
-/** Encodes one chunk's rescoring vector (stored as is: it ends with a CRC-32 of its bytes). */
-export function encodeRescoreVector(vector: RescoreVector): Uint8Array {
-  const out = new ByteWriter(vector.values.length + 24);
-  writeMagic(out, 'vec');
-  out.varint(vector.number);
-  out.varint(vector.values.length);
-  out.bytes(new Uint8Array(vector.values.buffer, vector.values.byteOffset, vector.values.byteLength));
-  writeF32s(out, Float32Array.of(vector.scale));
-  out.u32(crc32(out.view()));
-  return out.view().slice();
-}
-
-/** Decodes one chunk's rescoring vector (`CORRUPT_DATA` when its CRC-32 does not match). */
-export function decodeRescoreVector(stored: Uint8Array, what = 'vec'): RescoreVector {
-  return guard(what, () => {
-    if (stored.length < 8) corruptIndex(what, 'truncated');
-    const bytes = stored.subarray(0, stored.length - 4);
-    const crc = new DataView(stored.buffer, stored.byteOffset + bytes.length, 4).getUint32(0, true);
-    if (crc32(bytes) !== crc) corruptIndex(what, 'its CRC-32 does not match');
-    const reader = new ByteReader(bytes);
-    readMagic(reader, 'vec', what);
-    const number = reader.varint();
-    const dimension = reader.varint();
-    const values = new Int8Array(reader.bytes(dimension).slice().buffer);
-    const scale = readF32s(reader, 1)[0];
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    return { number, values, scale };
+    return { firstChunk, pages, chunks };
   });
 }
 
 /** Runs a decoder, turning any failure that is not already a RagError into `CORRUPT_DATA`. */
-function guard<T>(what: string, decode: () => T): T {
+/** @internal shared by the format's files */
+export function guard<T>(what: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {
@@ -395,7 +378,8 @@ export function checkManifest(value: unknown, url: string): PrebuiltManifest {
   if (manifest.version !== PREBUILT_VERSION) {
     throw new RagError(
       'CORRUPT_DATA',
-      `The prebuilt index at ${url} has format version ${String(manifest.version)}; this inpage-rag reads version ${PREBUILT_VERSION}. Build it again with the same inpage-rag version.`,
+      `The prebuilt index at ${url} has format version ${String(manifest.version)}; this inpage-rag reads version ${PREBUILT_VERSION}. Rebuild the index with this inpage-rag version (npx inpage-rag build) and copy all of its files.`,
+      { details: { file: url, reason: 'format version', version: manifest.version } },
     );
   }
   if (manifest.indexes.length === 0) corruptIndex(url, 'no indexes');

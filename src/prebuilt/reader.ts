@@ -1,9 +1,10 @@
 /**
- * Reads a prebuilt index over HTTP, fetching each file once and only when a query needs it:
- * the directory first, the lexical fragments of the query's terms, the first-pass vectors when
- * the query model is loaded, the int8 vectors of the chunks it rescores (one small file each), and
- * the shards of the chunks shown. Every file's hash is checked (a `vec` file: its CRC-32 and chunk
- * number); the bytes fetched are counted (the benchmark reads them).
+ * Reads a prebuilt index over HTTP, fetching each part once and only when a query needs it: the
+ * directory first, the lexical fragments of the query's terms, the centroids when the query model
+ * is loaded, the heads of the probed partitions and the int8 rows of the candidates it rescores,
+ * and the shards of the chunks shown — each a byte range of a pack (whole packs, kept, from a
+ * server that ignores Range). Every part's length and hash (a row: its CRC-32) are checked; the
+ * bytes fetched are counted (the benchmark reads them).
  */
 import { RagError } from '../errors.js';
 import { resolveBm25Options } from '../lexical/bm25.js';
@@ -14,32 +15,46 @@ import { resolveTokenizerOptions } from '../lexical/tokenizer.js';
 import { hash64 } from '../util/hash.js';
 import type { VectorHit } from '../vector/types.js';
 import {
-  type BinaryVectors,
   checkManifest,
   corruptIndex,
-  decodeBinaryVectors,
   decodeDirectory,
   decodeFragment,
-  decodeRescoreVector,
   decodeShard,
   type Directory,
   type Fragment,
+  type MemberRef,
+  type PrebuiltFileRef,
   type PrebuiltIndexEntry,
   type PrebuiltManifest,
-  type RescoreVector,
+  packName,
   type Shard,
   type ShardChunk,
   type ShardPage,
-  vecFileName,
 } from './format.js';
+import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type PartitionHead, rowBytes } from './format-vectors.js';
 import { gunzip } from './gzip.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
+import { centroidScores, estimate } from './ivf-build.js';
+import { signTable, topIndices } from './ivf.js';
+
+export { topIndices } from './ivf.js';
+
+/** Most bytes a manifest may have. */
+const MAX_MANIFEST_BYTES = 1 << 20;
+/** Most bytes any part may inflate to, whatever the index declares. */
+const MAX_PART_BYTES = 64 << 20;
+/** Rows of a partition closer than this are read in one range request. */
+const ROW_GAP = 3;
 
 /** Options of {@link PrebuiltIndex.open}. */
 export interface OpenPrebuiltOptions {
   /** Which language's index to use when the manifest has several; default: the first (the largest). */
   lang?: string;
   /** The fetch to use (tests and Node pass one that reads files). Default: the global `fetch`. */
-  fetch?: (url: string) => Promise<Response>;
+  fetch?: IndexFetch;
+  /** Most milliseconds one request may take (`TIMEOUT` beyond). Default {@link DEFAULT_REQUEST_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Aborts every request of this index (`ABORTED`). */
   signal?: AbortSignal;
 }
 
@@ -83,14 +98,19 @@ export function pickIndex(manifest: PrebuiltManifest, lang: string | undefined):
 export class PrebuiltIndex {
   /** Index bytes fetched so far (as stored: compressed). */
   bytesFetched = 0;
-  /** Files fetched so far. */
+  /** Requests made so far. */
   filesFetched = 0;
+  /** Whether the server answered a range request with the whole file: packs are then read whole. */
+  rangesIgnored = false;
   private readonly files = new Map<string, Promise<Uint8Array>>();
+  private readonly wholePacks = new Map<number, Promise<Uint8Array>>();
+  private readonly members = new Map<string, Promise<Uint8Array>>();
   private directoryLoad: Promise<Directory> | undefined;
-  private vectorsLoad: Promise<BinaryVectors> | undefined;
+  private centroidsLoad: Promise<Centroids> | undefined;
   private readonly fragments = new Map<number, Promise<Fragment>>();
   private readonly shards = new Map<number, Promise<Shard>>();
-  private readonly rescoreVectors = new Map<number, Promise<RescoreVector>>();
+  private readonly heads = new Map<number, Promise<PartitionHead>>();
+  private readonly rows = new Map<number, Promise<{ values: Int8Array; scale: number }>>();
   private queryTokenizer: LexicalIndex | undefined;
   private chunkIds: string[] | undefined;
 
@@ -98,71 +118,125 @@ export class PrebuiltIndex {
     readonly manifestUrl: string,
     readonly manifest: PrebuiltManifest,
     readonly entry: PrebuiltIndexEntry,
-    private readonly fetcher: (url: string) => Promise<Response>,
+    private readonly requests: RequestSettings,
   ) {}
 
-  /** Fetches and checks the manifest (`CORRUPT_DATA` when it is not one, `FETCH_FAILED` when unreachable). */
+  /**
+   * Fetches and checks the manifest: `CORRUPT_DATA` when it is not one (or names a file outside
+   * its folder), `FETCH_FAILED` when unreachable, `TIMEOUT` past `timeoutMs`.
+   */
   static async open(url: string, options: OpenPrebuiltOptions = {}): Promise<PrebuiltIndex> {
-    const fetcher = options.fetch ?? ((target: string) => fetch(target, { signal: options.signal }));
+    const requests: RequestSettings = {
+      fetch: options.fetch ?? ((target, init) => fetch(target, init)),
+      timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      signal: options.signal,
+    };
     const manifestUrl = manifestUrlOf(url);
-    const response = await fetchOk(fetcher, manifestUrl);
-    const text = await response.text();
+    const fetched = await fetchBytes(manifestUrl, requests, { maxBytes: MAX_MANIFEST_BYTES });
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fetched.bytes));
     } catch {
       corruptIndex(manifestUrl, 'not JSON');
     }
     const manifest = checkManifest(parsed, manifestUrl);
-    const index = new PrebuiltIndex(manifestUrl, manifest, pickIndex(manifest, options.lang), fetcher);
-    index.bytesFetched += new TextEncoder().encode(text).length;
+    const entry = pickIndex(manifest, options.lang);
+    // Every file of the index must resolve inside its folder: checked here, before any request.
+    indexFileUrl(manifestUrl, `${entry.path}${entry.directory.name}`);
+    if (entry.vectors) indexFileUrl(manifestUrl, `${entry.path}${entry.vectors.name}`);
+    const index = new PrebuiltIndex(manifestUrl, manifest, entry, requests);
+    index.bytesFetched += fetched.transferred;
     index.filesFetched++;
     return index;
   }
 
-  /** A file's bytes, decompressed (unless `compressed` is false); they must hash to `hash` (when given). */
-  private file(name: string, hash: string | undefined, compressed = true): Promise<Uint8Array> {
-    let load = this.files.get(name);
+  /** A whole gzip file the manifest declares (directory, centroids), decompressed and checked. */
+  private file(ref: PrebuiltFileRef): Promise<Uint8Array> {
+    let load = this.files.get(ref.name);
     if (!load) {
-      const url = new URL(this.entry.path + name, this.manifestUrl).href;
       load = (async () => {
-        const response = await fetchOk(this.fetcher, url);
-        const stored = new Uint8Array(await response.arrayBuffer());
-        this.bytesFetched += stored.length;
+        const url = indexFileUrl(this.manifestUrl, this.entry.path + ref.name);
+        const fetched = await fetchBytes(url, this.requests, { maxBytes: ref.bytes });
+        this.bytesFetched += fetched.transferred;
         this.filesFetched++;
-        const bytes = compressed ? await gunzip(stored, name) : stored;
-        if (hash !== undefined && hash64(bytes) !== hash) corruptIndex(name, 'its bytes do not match the checksum in the index');
-        return bytes;
+        return checked(await gunzip(fetched.bytes, ref.name, Math.min(ref.raw, MAX_PART_BYTES)), ref.raw, ref.hash, ref.name);
       })();
-      load.catch(() => this.files.delete(name));
-      this.files.set(name, load);
+      load.catch(() => this.files.delete(ref.name));
+      this.files.set(ref.name, load);
     }
     return load;
   }
 
-  /** The directory: chunk lengths and pages, fragment and shard tables. */
+  /** Bytes `[start, start + length)` of a pack: a range request, or a slice of the whole pack. */
+  private async packRange(directory: Directory, pack: number, start: number, length: number): Promise<Uint8Array> {
+    if (!this.rangesIgnored) {
+      const url = indexFileUrl(this.manifestUrl, this.entry.path + packName(directory.packs[pack]));
+      const fetched = await fetchBytes(url, this.requests, { maxBytes: directory.packs[pack].bytes, range: { start, length } });
+      this.bytesFetched += fetched.transferred;
+      this.filesFetched++;
+      if (fetched.ranged) return fetched.bytes;
+      this.rangesIgnored = true;
+    }
+    return (await this.wholePack(directory, pack)).subarray(start, start + length);
+  }
+
+  private wholePack(directory: Directory, pack: number): Promise<Uint8Array> {
+    let load = this.wholePacks.get(pack);
+    if (!load) {
+      const ref = directory.packs[pack];
+      const name = packName(ref);
+      load = (async () => {
+        const fetched = await fetchBytes(indexFileUrl(this.manifestUrl, this.entry.path + name), this.requests, { maxBytes: ref.bytes });
+        this.bytesFetched += fetched.transferred;
+        this.filesFetched++;
+        return checked(fetched.bytes, ref.bytes, ref.hash, name);
+      })();
+      load.catch(() => this.wholePacks.delete(pack));
+      this.wholePacks.set(pack, load);
+    }
+    return load;
+  }
+
+  /** A member's bytes, decompressed unless `compressed` is false, its length and hash checked. */
+  private member(directory: Directory, ref: MemberRef, what: string, compressed = true): Promise<Uint8Array> {
+    const key = `${ref.pack}:${ref.offset}`;
+    let load = this.members.get(key);
+    if (!load) {
+      load = (async () => {
+        const stored = await this.packRange(directory, ref.pack, ref.offset, ref.length);
+        return checked(compressed ? await gunzip(stored, what, Math.min(ref.raw, MAX_PART_BYTES)) : stored, ref.raw, ref.hash, what);
+      })();
+      load.catch(() => this.members.delete(key));
+      this.members.set(key, load);
+    }
+    return load;
+  }
+
+  /** The directory: chunk lengths and pages, the packs, where fragments, shards and partitions lie. */
   directory(): Promise<Directory> {
-    this.directoryLoad ??= this.file(this.entry.directory.name, this.entry.directory.hash).then((bytes) =>
-      decodeDirectory(bytes, this.entry.directory.name),
-    );
+    this.directoryLoad ??= this.file(this.entry.directory).then((bytes) => decodeDirectory(bytes, this.entry.directory.name));
     this.directoryLoad.catch(() => (this.directoryLoad = undefined));
     return this.directoryLoad;
   }
 
-  /** The first-pass vectors (throws `INVALID_ARGUMENT` for a lexical-only index). */
-  vectors(): Promise<BinaryVectors> {
+  /** The IVF centroids (throws `INVALID_ARGUMENT` for a lexical-only index). */
+  centroids(): Promise<Centroids> {
     const ref = this.entry.vectors;
     if (!ref) return Promise.reject(new RagError('INVALID_ARGUMENT', 'This prebuilt index has no vectors (it was built without an embedding model).'));
-    this.vectorsLoad ??= this.file(ref.name, ref.hash).then((bytes) => decodeBinaryVectors(bytes, ref.name));
-    this.vectorsLoad.catch(() => (this.vectorsLoad = undefined));
-    return this.vectorsLoad;
+    this.centroidsLoad ??= this.file(ref).then((bytes) => {
+      const centroids = decodeCentroids(bytes, ref.name);
+      if (centroids.dimension !== this.entry.model?.dimension) corruptIndex(ref.name, `its centroids have ${centroids.dimension} dimensions`);
+      return centroids;
+    });
+    this.centroidsLoad.catch(() => (this.centroidsLoad = undefined));
+    return this.centroidsLoad;
   }
 
   private fragment(directory: Directory, index: number): Promise<Fragment> {
     let load = this.fragments.get(index);
     if (!load) {
-      const name = `lex-${directory.fragmentHashes[index]}.bin`;
-      load = this.file(name, directory.fragmentHashes[index]).then((bytes) => decodeFragment(bytes, name));
+      const what = `lexical fragment ${index}`;
+      load = this.member(directory, directory.fragments[index], what).then((bytes) => decodeFragment(bytes, what));
       load.catch(() => this.fragments.delete(index));
       this.fragments.set(index, load);
     }
@@ -172,32 +246,51 @@ export class PrebuiltIndex {
   private shard(directory: Directory, index: number): Promise<Shard> {
     let load = this.shards.get(index);
     if (!load) {
-      const name = `shard-${directory.shardHashes[index]}.bin`;
-      load = this.file(name, directory.shardHashes[index]).then((bytes) => decodeShard(bytes, name));
+      const what = `text shard ${index}`;
+      load = this.member(directory, directory.shards[index], what).then((bytes) => decodeShard(bytes, what));
       load.catch(() => this.shards.delete(index));
       this.shards.set(index, load);
     }
     return load;
   }
 
-  /** One chunk's int8 vector, from its `vec` file (named by its shard and row). */
-  private rescoreVector(directory: Directory, number: number): Promise<RescoreVector> {
-    let load = this.rescoreVectors.get(number);
+  private head(directory: Directory, partition: number, dimension: number): Promise<PartitionHead> {
+    let load = this.heads.get(partition);
     if (!load) {
-      const shard = shardOf(directory, number);
-      const name = vecFileName(directory.shardHashes[shard], number - directory.shardFirstChunks[shard]);
-      load = this.file(name, undefined, false).then((bytes) => {
-        const vector = decodeRescoreVector(bytes, name);
-        if (vector.number !== number) corruptIndex(name, `it holds chunk ${vector.number}, not ${number}`);
-        if (vector.values.length !== this.entry.model?.dimension) corruptIndex(name, `its vector has ${vector.values.length} dimensions`);
-        return vector;
+      const what = `vector partition ${partition}`;
+      const { head, count } = directory.partitions[partition];
+      load = this.member(directory, head, what, false).then((bytes) => {
+        const decoded = decodePartitionHead(bytes, dimension, what);
+        if (decoded.numbers.length !== count || decoded.numbers.some((number) => number >= directory.chunkCount)) corruptIndex(what, 'its chunk numbers do not match the directory');
+        return decoded;
       });
-      load.catch(() => this.rescoreVectors.delete(number));
-      this.rescoreVectors.set(number, load);
+      load.catch(() => this.heads.delete(partition));
+      this.heads.set(partition, load);
     }
     return load;
   }
 
+  /** The int8 rows of some chunks of a partition (by row), in as few range requests as their spacing allows. */
+  private readRows(directory: Directory, partition: number, head: PartitionHead, wanted: number[], dimension: number): void {
+    const ref = directory.partitions[partition].head;
+    const size = rowBytes(dimension);
+    const missing = wanted.filter((row) => !this.rows.has(head.numbers[row])).sort((a, b) => a - b);
+    for (let i = 0; i < missing.length; ) {
+      let j = i;
+      while (j + 1 < missing.length && missing[j + 1] - missing[j] <= ROW_GAP) j++;
+      const first = missing[i];
+      const last = missing[j];
+      const span = this.packRange(directory, ref.pack, ref.offset + ref.length + first * size, (last - first + 1) * size);
+      for (const row of missing.slice(i, j + 1)) {
+        const number = head.numbers[row];
+        const what = `vector partition ${partition}, row ${row}`;
+        const load = span.then((bytes) => decodeRow(bytes.subarray((row - first) * size, (row - first + 1) * size), dimension, what));
+        load.catch(() => this.rows.delete(number));
+        this.rows.set(number, load);
+      }
+      i = j + 1;
+    }
+  }
   /** The empty index whose tokenizer turns queries into terms as the build did. */
   private async tokenizerIndex(directory: Directory): Promise<LexicalIndex> {
     if (!this.queryTokenizer) {
@@ -273,25 +366,46 @@ export class PrebuiltIndex {
   }
 
   /**
-   * The `k` chunks most similar to a (normalised) query vector: a first pass over the sign bits
-   * of every chunk, then the best `max(rescore, k)` candidates rescored with their int8 vectors
-   * (one small file each), so every hit returned has a rescored cosine (hybrid fusion reads dense
-   * ranks down to `k`). Ids are chunk numbers.
+   * The `k` chunks most similar to a (normalised) query vector: the nearest `probe` centroids,
+   * estimates over their partitions' residual sign bits, then the best `max(rescore, k)`
+   * candidates rescored with their int8 rows, so every hit returned has a rescored cosine (hybrid
+   * fusion reads dense ranks down to `k`). Ids are chunk numbers.
    */
-  async denseSearch(query: Float32Array, k: number, rescore = this.entry.rescore): Promise<VectorHit[]> {
-    const vectors = await this.vectors();
-    if (query.length !== vectors.dimension) {
-      throw new RagError('DIMENSION_MISMATCH', `The query vector has ${query.length} dimensions; the prebuilt index has ${vectors.dimension}.`);
+  async denseSearch(query: Float32Array, k: number, rescore = this.entry.rescore, probe = this.entry.probe): Promise<VectorHit[]> {
+    const centroids = await this.centroids();
+    const { dimension } = centroids;
+    if (query.length !== dimension) {
+      throw new RagError('DIMENSION_MISMATCH', `The query vector has ${query.length} dimensions; the prebuilt index has ${dimension}.`);
     }
-    const estimates = firstPass(query, vectors);
-    const rescored = topIndices(estimates, Math.max(k, rescore));
     const directory = await this.directory();
-    const int8 = await Promise.all(rescored.map((number) => this.rescoreVector(directory, number)));
-    const exact: VectorHit[] = rescored.map((number, index) => {
-      const { values, scale } = int8[index];
+    if (centroids.count !== directory.partitions.length) corruptIndex(this.entry.vectors!.name, 'its centroids do not match the directory');
+    const scores = centroidScores(query, centroids);
+    const probed = topIndices(scores, Math.max(1, probe));
+    const heads = await Promise.all(probed.map((partition) => this.head(directory, partition, dimension)));
+    const { numbers, estimates } = estimate(
+      query,
+      signTable(query),
+      probed.map((partition, i) => ({ head: heads[i], scale: directory.partitions[partition].scale, centroidScore: scores[partition] })),
+    );
+    const picked = topIndices(estimates, Math.max(k, rescore));
+    // Which partition and row each candidate is.
+    const starts: number[] = [];
+    heads.reduce((start, head) => (starts.push(start), start + head.numbers.length), 0);
+    const byPartition = new Map<number, number[]>();
+    for (const index of picked) {
+      let i = starts.length - 1;
+      while (starts[i] > index) i--;
+      let rows = byPartition.get(i);
+      if (!rows) byPartition.set(i, (rows = []));
+      rows.push(index - starts[i]);
+    }
+    for (const [i, rows] of byPartition) this.readRows(directory, probed[i], heads[i], rows, dimension);
+    const rows = await Promise.all(picked.map((index) => this.rows.get(numbers[index])!));
+    const exact: VectorHit[] = picked.map((index, i) => {
+      const { values, scale } = rows[i];
       let sum = 0;
-      for (let i = 0; i < values.length; i++) sum += query[i] * values[i];
-      return { id: String(number), score: sum * scale };
+      for (let d = 0; d < dimension; d++) sum += query[d] * values[d];
+      return { id: String(numbers[index]), score: sum * scale };
     });
     exact.sort((a, b) => b.score - a.score || Number(a.id) - Number(b.id));
     return exact.slice(0, k);
@@ -312,7 +426,7 @@ export class PrebuiltIndex {
       const index = shardOf(directory, number);
       const shard = shards.get(index)!;
       const chunk = shard.chunks[number - shard.firstChunk];
-      if (!chunk) corruptIndex(`shard-${directory.shardHashes[index]}.bin`, `chunk ${number} is missing`);
+      if (!chunk) corruptIndex(`text shard ${index}`, `chunk ${number} is missing`);
       out.set(number, { number, chunk, page: shard.pages[chunk.page] });
     }
     return out;
@@ -332,22 +446,6 @@ function shardOf(directory: Directory, number: number): number {
   return low;
 }
 
-async function fetchOk(fetcher: (url: string) => Promise<Response>, url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetcher(url);
-  } catch (error) {
-    if (error instanceof RagError) throw error;
-    throw new RagError('FETCH_FAILED', `Could not fetch ${url} (${error instanceof Error ? error.message : String(error)}); check the index URL.`, { cause: error });
-  }
-  if (!response.ok) {
-    throw new RagError('FETCH_FAILED', `Fetching ${url} answered ${response.status}; copy the whole index folder to the site and check data-index.`, {
-      details: { url, status: response.status },
-    });
-  }
-  return response;
-}
-
 function binarySearch(sorted: readonly string[], value: string): number {
   let low = 0;
   let high = sorted.length - 1;
@@ -360,76 +458,9 @@ function binarySearch(sorted: readonly string[], value: string): number {
   return -1;
 }
 
-/** Estimated cosines of every chunk: q·mean + scale · (q · signs), with a byte lookup table. */
-export function firstPass(query: Float32Array, vectors: BinaryVectors): Float32Array {
-  const { dimension, count, bits, mean, scale } = vectors;
-  const stride = Math.ceil(dimension / 8);
-  const table = new Float32Array(stride * 256);
-  for (let b = 0; b < stride; b++) {
-    for (let value = 0; value < 256; value++) {
-      let sum = 0;
-      for (let j = 0; j < 8; j++) {
-        const i = b * 8 + j;
-        if (i < dimension) sum += value & (1 << j) ? query[i] : -query[i];
-      }
-      table[b * 256 + value] = sum;
-    }
-  }
-  let offset = 0;
-  for (let i = 0; i < dimension; i++) offset += query[i] * mean[i];
-  const estimates = new Float32Array(count);
-  for (let row = 0; row < count; row++) {
-    let sum = 0;
-    const base = row * stride;
-    for (let b = 0; b < stride; b++) sum += table[b * 256 + bits[base + b]];
-    estimates[row] = offset + scale * sum;
-  }
-  return estimates;
-}
-
-/**
- * Indices of the `k` largest values, best first (ties: lower index first). Selects the k-th
- * largest value first (quickselect on a copy), so only the `k` winners are sorted.
- */
-export function topIndices(values: Float32Array, k: number): number[] {
-  const count = values.length;
-  const wanted = Math.max(0, Math.min(k, count));
-  if (wanted === 0) return [];
-  const byScore = (a: number, b: number) => values[b] - values[a] || a - b;
-  if (wanted * 2 >= count) {
-    const all = Array.from({ length: count }, (_, index) => index);
-    return all.sort(byScore).slice(0, wanted);
-  }
-  const threshold = kthSmallest(values.slice(), count - wanted);
-  const picked: number[] = [];
-  for (let index = 0; index < count; index++) if (values[index] > threshold) picked.push(index);
-  for (let index = 0; index < count && picked.length < wanted; index++) if (values[index] === threshold) picked.push(index);
-  return picked.sort(byScore);
-}
-
-/** The value at position `target` of `values` sorted ascending (reorders `values`). */
-function kthSmallest(values: Float32Array, target: number): number {
-  let low = 0;
-  let high = values.length - 1;
-  while (high > low) {
-    const a = values[low];
-    const b = values[(low + high) >>> 1];
-    const c = values[high];
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
-    let i = low;
-    let j = high;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) {
-        const swap = values[i];
-        values[i++] = values[j];
-        values[j--] = swap;
-      }
-    }
-    if (target <= j) high = j;
-    else if (target >= i) low = i;
-    else return values[target];
-  }
-  return values[low];
+/** Checks a part's length and hash. */
+function checked(bytes: Uint8Array, length: number, hash: string, what: string): Uint8Array {
+  if (bytes.length !== length) corruptIndex(what, `it has ${bytes.length} bytes, not the ${length} the index declares`);
+  if (hash64(bytes) !== hash) corruptIndex(what, 'its bytes do not match the checksum in the index');
+  return bytes;
 }

@@ -4,7 +4,7 @@
  * builds one index per language, and writes the files and `manifest.json`. Unchanged chunks take
  * their vectors from the embedding cache, and files already in the output are not written again.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ChunkOptions } from '../chunk/options.js';
@@ -23,6 +23,7 @@ import { EmbeddingCache } from './cache.js';
 import { type ChunkedPage, PageCache, pageCacheKey, pageCacheSettings } from './page-cache.js';
 import { PREBUILT_FORMAT, PREBUILT_VERSION, type PrebuiltIndexEntry, type PrebuiltManifest } from './format.js';
 import { type BuildProgress, buildIndexFiles, chunkPage, type PassageEmbedder } from './writer.js';
+import { DEFAULT_MAX_LINK_DENSITY, linkDensity } from './link-density.js';
 import { languageGroup, type PageUrlOptions, urlForPath } from './urls.js';
 
 /** Options of {@link buildSite}. */
@@ -43,9 +44,21 @@ export interface BuildSiteOptions extends PageUrlOptions {
   /** One index for all pages instead of one per language. Default false. */
   singleIndex?: boolean;
   chunking?: Partial<ChunkOptions>;
+  /** Estimated candidates a dense search rescores, and partitions it reads; default `auto` (measured). */
   rescore?: number | 'auto';
+  probe?: number | 'auto';
+  /** IVF partitions; default about √chunks. */
+  partitions?: number;
+  /** Bytes of text a shard collects, of postings a lexical fragment collects, of members a pack collects. */
   shardBytes?: number;
   fragmentBytes?: number;
+  packBytes?: number;
+  /**
+   * Most share of a page's visible text that may be link text (0–1): denser pages (tables of
+   * contents, indexes, sitemaps) are skipped and listed in `skipped`. `false` keeps every page.
+   * Default 0.6.
+   */
+  maxLinkDensity?: number | false;
   /** An embedder to use instead of loading `model` (tests count its calls). */
   embedder?: Embedder;
   /** The token counter per language; default: the embedding model's tokenizer. */
@@ -69,11 +82,14 @@ export interface BuildSiteResult {
   bytes: number;
   /** Pages that could not be read or parsed. */
   failures: { path: string; code: string; message: string }[];
+  /** Pages left out because they are mostly links (`maxLinkDensity`). */
+  skipped: { path: string; linkDensity: number }[];
   ms: number;
 }
 
 const PAGE_FILE = /\.(html?|md|markdown)$/i;
-const INDEX_FILE = /^((directory|vectors|lex|shard)-[0-9a-f]{16}|vec-[0-9a-f]{16}-\d+)\.bin$/;
+/** Names this builder writes, now and in earlier format versions (removed when stale). */
+const INDEX_FILE = /^((directory|centroids|pack|vectors|lex|shard)-[0-9a-f]{16}|vec-[0-9a-f]{16}-\d+)\.bin$/;
 
 /** The page files under a folder, sorted, skipping dot folders, `node_modules` and `skip`. */
 export async function findPages(root: string, skip: readonly string[] = []): Promise<string[]> {
@@ -96,7 +112,13 @@ export async function findPages(root: string, skip: readonly string[] = []): Pro
 type SourcePage = { key?: string; chunked: ChunkedPage } | { key?: string; doc: ParsedDocument };
 
 /** Reads the page files; pages in the page cache (same bytes, same URL) are not parsed again. */
-async function readPages(options: BuildSiteOptions, pageCache: PageCache | undefined, failures: BuildSiteResult['failures']): Promise<SourcePage[]> {
+async function readPages(
+  options: BuildSiteOptions,
+  pageCache: PageCache | undefined,
+  failures: BuildSiteResult['failures'],
+  skipped: BuildSiteResult['skipped'],
+): Promise<SourcePage[]> {
+  const maxLinkDensity = options.maxLinkDensity ?? DEFAULT_MAX_LINK_DENSITY;
   if (options.docs) return options.docs.map((doc) => ({ doc }));
   if (!options.input) throw new RagError('INVALID_ARGUMENT', 'buildSite needs an input folder (or parsed docs).');
   const input = resolve(options.input);
@@ -119,6 +141,13 @@ async function readPages(options: BuildSiteOptions, pageCache: PageCache | undef
     try {
       const url = urlForPath(path, options);
       const bytes = await reads[index];
+      if (maxLinkDensity !== false && /\.html?$/i.test(path)) {
+        const density = linkDensity(new TextDecoder().decode(bytes));
+        if (density > maxLinkDensity) {
+          skipped.push({ path, linkDensity: Math.round(density * 1000) / 1000 });
+          continue;
+        }
+      }
       const key = pageCache ? pageCacheKey(bytes, path, url) : undefined;
       const cached = key === undefined ? undefined : pageCache?.get(key);
       pages.push(cached ? { key, chunked: cached } : { key, doc: await parseDocument({ bytes, name: path, url, id: url }, { signal: options.signal }) });
@@ -174,6 +203,7 @@ async function writeCacheFile(file: string, bytes: Uint8Array | string): Promise
 export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteResult> {
   const started = performance.now();
   const failures: BuildSiteResult['failures'] = [];
+  const skipped: BuildSiteResult['skipped'] = [];
   const modelId = options.embedder?.modelId ?? (options.model === false ? undefined : modelIdOf(options.model ?? 'bge-small-en'));
   const folder = cacheFolder(options);
   let loading: ReturnType<typeof loadModel> | undefined;
@@ -184,7 +214,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   const settings = pageCacheSettings(modelId ?? 'estimated', options.chunking);
   const storedPages = pageFile && existsSync(pageFile) ? await readFile(pageFile, 'utf8') : undefined;
   const pageCache = pageFile ? ((storedPages === undefined ? undefined : PageCache.decode(storedPages, settings)) ?? new PageCache(settings)) : undefined;
-  const sources = await readPages(options, pageCache, failures);
+  const sources = await readPages(options, pageCache, failures, skipped);
 
   // Chunk the pages that were parsed now (the token counter is the model's tokenizer).
   const parsed = sources.filter((source) => 'doc' in source).length;
@@ -256,9 +286,8 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
     const built = await buildIndexFiles({
       pages: group, lang, embedder, cache, chunking: options.chunking,
-      rescore: options.rescore, shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes,
-      storedFile: (name) => (present.has(name) ? new Uint8Array(readFileSync(join(target, name))) : undefined),
-      previous, onProgress: options.onProgress, signal: options.signal,
+      rescore: options.rescore, probe: options.probe, partitions: options.partitions, packBytes: options.packBytes,
+      shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
     });
     await mkdir(target, { recursive: true });
     for (const [name, data] of built.files) {
@@ -280,7 +309,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   // Each cache is written when it changed (or is not there yet).
   if (cache && embeddingFile && (cache.prune() > 0 || embedded > 0 || !existsSync(embeddingFile))) await writeCacheFile(embeddingFile, cache.encode());
   if (pageCache && pageFile && (pageCache.prune() > 0 || chunkedNow > 0 || !existsSync(pageFile))) await writeCacheFile(pageFile, pageCache.encode());
-  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, ms: performance.now() - started };
+  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, skipped, ms: performance.now() - started };
 }
 
 /** The manifest an earlier build left in `out`, if it is one this version reads. */

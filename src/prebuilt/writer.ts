@@ -1,7 +1,8 @@
 /**
  * Writes one language's prebuilt index from parsed pages, with the engine's own stages: the
  * chunker, the embedder (through the embedding cache) and the lexical index, whose postings are
- * cut into term-range fragments. Pure computation: the files come back as bytes (`site.ts` writes them).
+ * cut into term-range fragments, and the IVF index of the vectors; all of them packed into a few
+ * large files. Pure computation: the files come back as bytes (`site.ts` writes them).
  */
 import { gzipSync } from 'node:zlib';
 import { chunkDocument } from '../chunk/chunk-document.js';
@@ -18,22 +19,22 @@ import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
 import { EmbeddingCache } from './cache.js';
 import type { ChunkedPage } from './page-cache.js';
 import {
-  type BinaryVectors,
-  encodeBinaryVectors,
   encodeDirectory,
   encodeFragment,
-  encodeRescoreVector,
   encodeShard,
   fileName,
   hashOfName,
+  type MemberRef,
+  type PartitionRef,
   type PrebuiltFileRef,
   type PrebuiltIndexEntry,
   type ShardChunk,
   type ShardPage,
-  vecFileName,
 } from './format.js';
-import { hash64 } from '../util/hash.js';
-import { firstPass, topIndices } from './reader.js';
+import { encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
+import { buildIvf } from './ivf-build.js';
+import { chooseDepths } from './ivf-depths.js';
+import { PackWriter } from './pack.js';
 
 /** Progress of a build, for the terminal. */
 export interface BuildProgress {
@@ -47,23 +48,25 @@ export interface BuildProgress {
 
 /** Defaults of {@link BuildIndexOptions}. */
 export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
-  /** Raw bytes of text a shard collects before it is closed (whole pages; a shard holds at least one). */
+  /** Raw bytes of text a shard collects before it is closed (whole chunks; a long page spans several shards). */
   shardBytes: 4096,
   /** Raw bytes of postings a lexical fragment collects before it is closed. */
   fragmentBytes: 3072,
+  /** Bytes a pack collects before it is closed (a server that ignores Range sends whole packs). */
+  packBytes: 256 * 1024,
+  /** IVF partitions; default about √chunks. */
+  partitions: undefined as number | undefined,
+  /** Partitions a query reads: `auto` measures the index's own vectors (with `rescore`). */
+  probe: 'auto' as number | 'auto',
   /**
-   * First-pass candidates rescored with int8 vectors per query: `auto` measures the index's own
-   * vectors (the least count whose rescored top 10 holds 98% of the exact top 10 of sample chunks).
+   * Estimated candidates rescored with int8 rows per query: `auto` takes, with `probe`, the cheapest
+   * pair whose rescored top 10 holds `rescoreRecall` of the exact top 10 (near-ties counted) for
+   * sample chunks and for short snippets of chunk text used as queries; every partition when no
+   * cheaper pair does.
    */
   rescore: 'auto' as number | 'auto',
-  /**
-   * Share of the exact top 10 that `auto` keeps, measured after rescoring. Hybrid search also reads
-   * dense ranks down to its 50 candidates, which the depth moves: eval --prebuilt (tiny model,
-   * 1,446 chunks) hybrid hit@5 0.7588 at depth 128, 0.7739 at 160 (what this gives), 0.7839 at
-   * 320, 0.7764 rescoring every chunk, against 0.7789 in memory (a top-50 goal of 0.9 also gave 160
-   * there, and 384 instead of 320 on the bench: 25 KB more for the first query, so it is not used).
-   */
-  rescoreRecall: 0.98,
+  /** Share of the exact top 10 that `auto` keeps, measured after rescoring (a margin over 0.95 for queries it did not see). */
+  rescoreRecall: 0.96,
 });
 
 /** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
@@ -94,18 +97,16 @@ export interface BuildIndexOptions {
   cache?: EmbeddingCache;
   shardBytes?: number;
   fragmentBytes?: number;
+  packBytes?: number;
+  partitions?: number;
+  probe?: number | 'auto';
   rescore?: number | 'auto';
   rescoreRecall?: number;
   /**
-   * The stored bytes of a file an earlier build wrote under this name, if it is there: names are
-   * hashes of the content, so it is taken instead of compressing the same bytes again.
+   * The same index as an earlier build wrote it: its measured depths are kept when at most 1% of
+   * the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
    */
-  storedFile?: (name: string) => Uint8Array | undefined;
-  /**
-   * The same index as an earlier build wrote it: its measured rescoring depth is kept when at most
-   * 1% of the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
-   */
-  previous?: Pick<PrebuiltIndexEntry, 'rescore' | 'rescoreRecall' | 'counts'>;
+  previous?: Pick<PrebuiltIndexEntry, 'probe' | 'rescore' | 'rescoreRecall' | 'counts'>;
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
 }
@@ -119,25 +120,40 @@ export interface BuiltIndex {
   reused: number;
 }
 
-type Store = (kind: string, raw: Uint8Array) => PrebuiltFileRef;
-
-/** Stores files compressed under their content names; a file an earlier build made is taken as it is. */
-function storer(files: Map<string, Uint8Array>, storedFile: ((name: string) => Uint8Array | undefined) | undefined): Store {
-  return (kind, raw) => {
-    const name = fileName(kind, raw);
-    const bytes = storedFile?.(name) ?? compress(raw);
-    files.set(name, bytes);
-    return { name, bytes: bytes.length, hash: hashOfName(name) };
-  };
-}
-
-function compress(raw: Uint8Array): Uint8Array {
-  return new Uint8Array(gzipSync(raw, { level: 9 }));
+/** Stores a file compressed under its content name. */
+function storeFile(files: Map<string, Uint8Array>, kind: string, raw: Uint8Array): PrebuiltFileRef {
+  const name = fileName(kind, raw);
+  const bytes = new Uint8Array(gzipSync(raw, { level: 9 }));
+  files.set(name, bytes);
+  return { name, bytes: bytes.length, raw: raw.length, hash: hashOfName(name) };
 }
 
 /** Embeds every chunk's text, reusing cached vectors. */
 async function embedChunks(chunks: Chunk[], options: BuildIndexOptions, cache: EmbeddingCache): Promise<{ vectors: Float32Array[]; embedded: number }> {
-  const texts = chunks.map(embeddingText);
+  return embedTexts(chunks.map(embeddingText), chunks.length, options, cache);
+}
+
+/**
+ * Short runs of words from chunks spread over the index, as held-out queries for measuring the
+ * search depths (questions are short; a chunk's own vector is an easy query).
+ */
+function snippetQueries(chunks: readonly Chunk[], count = 100): string[] {
+  const out: string[] = [];
+  const samples = Math.min(count, chunks.length);
+  for (let s = 0; s < samples; s++) {
+    // Odd offsets: not the chunks the chunk-vector queries use.
+    const chunk = chunks[Math.floor(((s + 0.5) * chunks.length) / samples)];
+    const words = chunk.text.split(/\s+/).filter(Boolean);
+    const length = 6 + (s % 7);
+    const start = Math.floor((words.length - Math.min(length, words.length)) * ((s * 0.618) % 1));
+    const snippet = words.slice(start, start + length).join(' ');
+    if (snippet) out.push(snippet);
+  }
+  return out;
+}
+
+/** Embeds texts, reusing cached vectors. */
+async function embedTexts(texts: string[], chunkCount: number, options: BuildIndexOptions, cache: EmbeddingCache): Promise<{ vectors: Float32Array[]; embedded: number }> {
   const vectors = new Array<Float32Array>(texts.length);
   const missing: number[] = [];
   texts.forEach((text, index) => {
@@ -152,90 +168,14 @@ async function embedChunks(chunks: Chunk[], options: BuildIndexOptions, cache: E
     const slice = unique.slice(start, start + batch);
     const embedded = await options.embedder!.embedPassages(slice, { signal: options.signal });
     slice.forEach((text, index) => cache.set(text, embedded[index]));
-    options.onProgress?.({ stage: 'embed', done: Math.min(start + batch, unique.length), total: unique.length, unit: 'chunks', chunks: chunks.length });
+    options.onProgress?.({ stage: 'embed', done: Math.min(start + batch, unique.length), total: unique.length, unit: 'chunks', chunks: chunkCount });
   }
   for (const index of missing) vectors[index] = cache.get(texts[index])!;
   return { vectors, embedded: unique.length };
 }
 
-/** Sign bits of `x − mean` and the mean absolute deviation (the first-pass estimate's scale). */
-export function binarize(vectors: readonly Float32Array[], dimension: number): BinaryVectors {
-  const mean = new Float32Array(dimension);
-  for (const vector of vectors) for (let i = 0; i < dimension; i++) mean[i] += vector[i] / vectors.length;
-  const stride = Math.ceil(dimension / 8);
-  const bits = new Uint8Array(vectors.length * stride);
-  let deviation = 0;
-  vectors.forEach((vector, row) => {
-    for (let i = 0; i < dimension; i++) {
-      const centered = vector[i] - mean[i];
-      deviation += Math.abs(centered);
-      if (centered > 0) bits[row * stride + (i >> 3)] |= 1 << (i & 7);
-    }
-  });
-  const scale = Math.fround(vectors.length > 0 ? deviation / (vectors.length * dimension) : 0);
-  return { dimension, count: vectors.length, mean, scale, bits };
-}
-
-/** int8 rows with one scale each: `vector ≈ scale · row`. */
-export function quantizeInt8(vectors: readonly Float32Array[], dimension: number): { values: Int8Array; scales: Float32Array } {
-  const values = new Int8Array(vectors.length * dimension);
-  const scales = new Float32Array(vectors.length);
-  vectors.forEach((vector, row) => {
-    let max = 0;
-    for (let i = 0; i < dimension; i++) max = Math.max(max, Math.abs(vector[i]));
-    const scale = max > 0 ? max / 127 : 1;
-    scales[row] = scale;
-    for (let i = 0; i < dimension; i++) values[row * dimension + i] = Math.round(vector[i] / scale);
-  });
-  return { values, scales };
-}
-
-const RESCORE_STEPS = [8, 12, 16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256, 320, 384, 512];
-
-/**
- * The least rescoring depth whose rescored top 10 (first pass, then the int8 vectors) holds
- * `recall` of the exact top 10 neighbours of up to 200 sample chunks (each chunk's own vector as
- * the query, itself left out).
- */
-export function chooseRescore(vectors: readonly Float32Array[], binary: BinaryVectors, recall: number, int8 = quantizeInt8(vectors, binary.dimension)): number {
-  const count = vectors.length;
-  if (count <= RESCORE_STEPS[0]) return count;
-  const dimension = binary.dimension;
-  const samples = Math.min(200, count);
-  const found = new Array<number>(RESCORE_STEPS.length).fill(0);
-  const exact = new Float32Array(count);
-  const matrix = new Float32Array(count * dimension);
-  vectors.forEach((vector, row) => matrix.set(vector, row * dimension));
-  for (let s = 0; s < samples; s++) {
-    const self = Math.floor((s * count) / samples);
-    const query = vectors[self];
-    for (let row = 0, offset = 0; row < count; row++, offset += dimension) {
-      let sum = 0;
-      for (let i = 0; i < dimension; i++) sum += query[i] * matrix[offset + i];
-      exact[row] = sum;
-    }
-    exact[self] = -Infinity;
-    const truth = new Set(topIndices(exact, 10));
-    const estimates = firstPass(query, binary);
-    estimates[self] = -Infinity;
-    const order = topIndices(estimates, Math.min(count - 1, RESCORE_STEPS[RESCORE_STEPS.length - 1]));
-    const rescored = order.map((row) => {
-      let sum = 0;
-      for (let i = 0; i < dimension; i++) sum += query[i] * int8.values[row * dimension + i];
-      return sum * int8.scales[row];
-    });
-    RESCORE_STEPS.forEach((depth, step) => {
-      const top = Float32Array.from(rescored.slice(0, depth));
-      for (const index of topIndices(top, 10)) if (truth.has(order[index])) found[step]++;
-    });
-  }
-  const total = samples * Math.min(10, count - 1);
-  const step = found.findIndex((hits) => hits / total >= recall);
-  return Math.min(count, step >= 0 ? RESCORE_STEPS[step] : RESCORE_STEPS[RESCORE_STEPS.length - 1]);
-}
-
 /** The lexical index of the chunks (ids are chunk numbers) cut into fragments. */
-function lexicalFiles(chunks: Chunk[], store: Store, fragmentBytes: number) {
+function lexicalFiles(chunks: Chunk[], packs: PackWriter, fragmentBytes: number) {
   // What LexicalIndex.add does, without the index: the same tokenizer and term counts, so the
   // postings equal those of a serialised index of the chunks (ids: chunk numbers).
   const lexical = new LexicalIndex();
@@ -253,14 +193,14 @@ function lexicalFiles(chunks: Chunk[], store: Store, fragmentBytes: number) {
   });
   const sorted = [...open.terms()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const firstTerms: string[] = [];
-  const hashes: string[] = [];
+  const refs: MemberRef[] = [];
   let terms: string[] = [];
   let postings: Uint8Array[] = [];
   let size = 0;
   const flush = () => {
     if (terms.length === 0) return;
     firstTerms.push(terms[0]);
-    hashes.push(store('lex', encodeFragment({ terms, postings })).hash);
+    refs.push(packs.add('lex', encodeFragment({ terms, postings })).ref);
     terms = [];
     postings = [];
     size = 0;
@@ -280,7 +220,8 @@ function lexicalFiles(chunks: Chunk[], store: Store, fragmentBytes: number) {
   }
   flush();
   const settings = JSON.stringify({ ...lexical.options, tokenizer: lexical.tokenizer.options });
-  return { textLengths, contextLengths, firstTerms, hashes, settings, termCount: sorted.length };
+  packs.close('lex');
+  return { textLengths, contextLengths, firstTerms, refs, settings, termCount: sorted.length };
 }
 
 /**
@@ -294,7 +235,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   const settings = { ...DEFAULT_BUILD_INDEX_OPTIONS, ...definedOnly(options) };
   const { embedder } = options;
   const files = new Map<string, Uint8Array>();
-  const store = storer(files, options.storedFile);
+  const packs = new PackWriter(settings.packBytes);
   let docs = options.pages;
   if (!docs) {
     const { counterFor } = options;
@@ -319,52 +260,82 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   let vectors: Float32Array[] = [];
   let embedded = 0;
   const dimension = embedder?.dimension ?? 0;
-  if (embedder) {
-    const cache = options.cache ?? new EmbeddingCache(embedder.modelId, dimension);
+  const cache = embedder ? (options.cache ?? new EmbeddingCache(embedder.modelId, dimension)) : undefined;
+  if (embedder && cache) {
     ({ vectors, embedded } = await embedChunks(chunks, options, cache));
   }
 
-  const lexical = lexicalFiles(chunks, store, settings.fragmentBytes);
-  const int8 = embedder ? quantizeInt8(vectors, dimension) : { values: new Int8Array(0), scales: new Float32Array(0) };
+  const lexical = lexicalFiles(chunks, packs, settings.fragmentBytes);
   const shardFirstChunks: number[] = [];
-  const shardHashes: string[] = [];
-  let page = 0;
+  const shardRefs: MemberRef[] = [];
+  // A shard closes once it holds `shardBytes` of text, inside a page or not: a question reads the
+  // text of the chunks it shows, not the whole of long pages. Each shard lists the pages of its chunks.
   let chunkIndex = 0;
-  while (page < docs.length) {
+  while (chunkIndex < chunks.length) {
     const firstChunk = chunkIndex;
     const pages: ShardPage[] = [];
+    const pageSlot = new Map<number, number>();
     const shardChunks: ShardChunk[] = [];
     let size = 0;
-    while (page < docs.length && (pages.length === 0 || size < settings.shardBytes)) {
-      pages.push(docs[page].page);
-      while (chunkIndex < chunks.length && chunkPageOf[chunkIndex] === page) {
-        const chunk = chunks[chunkIndex++];
-        size += chunk.text.length + chunk.context.length;
-        shardChunks.push({
-          id: chunk.id, page: pages.length - 1, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
-          anchor: chunk.anchor, pdfPage: chunk.page, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
-        });
+    while (chunkIndex < chunks.length && (shardChunks.length === 0 || size < settings.shardBytes)) {
+      const page = chunkPageOf[chunkIndex];
+      const chunk = chunks[chunkIndex++];
+      let slot = pageSlot.get(page);
+      if (slot === undefined) {
+        slot = pages.push(docs[page].page) - 1;
+        pageSlot.set(page, slot);
       }
-      page++;
+      size += chunk.text.length + chunk.context.length;
+      shardChunks.push({
+        id: chunk.id, page: slot, text: chunk.text, context: chunk.context, headingPath: chunk.headingPath,
+        anchor: chunk.anchor, pdfPage: chunk.page, start: chunk.start, end: chunk.end, tokens: chunk.tokens, lang: chunk.lang,
+      });
     }
-    if (shardChunks.length === 0) continue; // pages without text: no shard
-    const count = shardChunks.length;
-    const values = int8.values.subarray(firstChunk * dimension, (firstChunk + count) * dimension);
-    const scales = int8.scales.subarray(embedder ? firstChunk : 0, embedder ? firstChunk + count : 0);
-    const vectorHash = embedder ? hash64(concat(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), new Uint8Array(scales.buffer, scales.byteOffset, scales.byteLength))) : '';
-    const shardHash = store('shard', encodeShard({ firstChunk, pages, chunks: shardChunks, vectorHash })).hash;
     shardFirstChunks.push(firstChunk);
-    shardHashes.push(shardHash);
-    if (embedder) {
-      for (let row = 0; row < count; row++) {
-        const raw = encodeRescoreVector({ number: firstChunk + row, values: values.subarray(row * dimension, (row + 1) * dimension), scale: scales[row] });
-        files.set(vecFileName(shardHash, row), raw);
-      }
-    }
-    options.onProgress?.({ stage: 'write', done: page, total: docs.length, unit: 'pages', chunks: chunks.length });
+    shardRefs.push(packs.add('text', encodeShard({ firstChunk, pages, chunks: shardChunks })).ref);
+    options.onProgress?.({ stage: 'write', done: chunkPageOf[chunkIndex - 1] + 1, total: docs.length, unit: 'pages', chunks: chunks.length });
   }
+  packs.close('text');
 
-  const directory = store(
+  let partitions: PartitionRef[] = [];
+  let centroidFile: PrebuiltFileRef | null = null;
+  let probe = 0;
+  let rescore = 0;
+  let measuredRecall: number | undefined;
+  if (embedder && chunks.length > 0) {
+    const ivf = buildIvf(vectors, dimension, settings.partitions);
+    centroidFile = storeFile(files, 'centroids', encodeCentroids(ivf.centroids));
+    partitions = ivf.partitions.map((partition) => {
+      const head = encodePartitionHead(partition);
+      // The rows follow the head in the pack: row i of the partition at head end + i × rowBytes.
+      const rows = partition.numbers.reduce<Uint8Array[]>((out, number) => {
+        out.push(encodeRow(ivf.int8.values.subarray(number * dimension, (number + 1) * dimension), ivf.int8.scales[number]));
+        return out;
+      }, []);
+      const member = packs.add('vec', head, { compress: false, extra: concat(...rows) });
+      return { head: member.ref, count: partition.numbers.length, scale: partition.scale };
+    });
+    packs.close('vec');
+    const { previous } = options;
+    const slack = Math.max(1, Math.floor(chunks.length / 100));
+    const keep =
+      previous?.rescoreRecall === settings.rescoreRecall && embedded <= slack && Math.abs(previous.counts.chunks - chunks.length) <= slack && previous.counts.partitions === partitions.length;
+    const auto = settings.probe === 'auto' || settings.rescore === 'auto';
+    let measured: { probe: number; rescore: number } | undefined;
+    if (auto && keep) measured = { probe: previous.probe, rescore: previous.rescore };
+    else if (auto) {
+      const queries = (await embedTexts(snippetQueries(chunks), chunks.length, options, cache!)).vectors;
+      measured = chooseDepths(vectors, ivf, settings.rescoreRecall, queries);
+    }
+    probe = Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe);
+    rescore = Math.min(chunks.length, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore);
+    if (measured) measuredRecall = settings.rescoreRecall;
+  }
+  packs.finish();
+  for (const [name, bytes] of packs.files) files.set(name, bytes);
+
+  const directory = storeFile(
+    files,
     'directory',
     encodeDirectory({
       lexicalSettings: lexical.settings,
@@ -373,32 +344,28 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
       textLengths: lexical.textLengths,
       contextLengths: lexical.contextLengths,
       chunkPage: Uint32Array.from(chunkPageOf),
+      packs: packs.packs,
       fragmentFirstTerms: lexical.firstTerms,
-      fragmentHashes: lexical.hashes,
+      fragments: lexical.refs,
       shardFirstChunks,
-      shardHashes,
+      shards: shardRefs,
+      partitions,
     }),
   );
-  const binary = embedder ? binarize(vectors, dimension) : undefined;
-  const vectorFile = binary ? store('vectors', encodeBinaryVectors(binary)) : null;
-  let rescore = typeof settings.rescore === 'number' ? settings.rescore : 0;
-  const measured = settings.rescore === 'auto' && binary !== undefined;
-  if (measured) {
-    const { previous } = options;
-    const slack = Math.max(1, Math.floor(chunks.length / 100));
-    const keep = previous?.rescoreRecall === settings.rescoreRecall && embedded <= slack && Math.abs(previous.counts.chunks - chunks.length) <= slack;
-    rescore = keep ? Math.min(previous.rescore, chunks.length) : chooseRescore(vectors, binary, settings.rescoreRecall, int8);
-  }
   return {
     entry: {
       lang: options.lang,
       model: embedder ? { id: embedder.modelId, dimension } : null,
-      dtype: embedder ? 'binary+int8' : 'none',
-      counts: { pages: docs.length, chunks: chunks.length, terms: lexical.termCount, fragments: lexical.hashes.length, shards: shardHashes.length },
+      dtype: embedder ? 'ivf+int8' : 'none',
+      counts: {
+        pages: docs.length, chunks: chunks.length, terms: lexical.termCount, fragments: lexical.refs.length, shards: shardRefs.length,
+        partitions: partitions.length, packs: packs.packs.length,
+      },
+      probe,
       rescore,
-      ...(measured ? { rescoreRecall: settings.rescoreRecall } : {}),
+      ...(measuredRecall !== undefined ? { rescoreRecall: measuredRecall } : {}),
       directory,
-      vectors: vectorFile,
+      vectors: centroidFile,
     },
     files,
     embedded,
@@ -406,13 +373,15 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
   return out;
 }
-
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

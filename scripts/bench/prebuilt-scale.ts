@@ -1,0 +1,163 @@
+/**
+ * The `prebuilt.n10000` / `prebuilt.n100000` keys: synthetic sites of 10,000 and 100,000 pages of
+ * four chunks each, chunked directly (no HTML to parse: words from the tiny models' vocabulary, one
+ * fact per page; a page's topic words are half its section's, 40 pages a section, half its own, so
+ * pages on one subject cluster as real embeddings do), with the synthetic 384-d
+ * embedder; built with `buildIndexFiles`, written to disk, and read through the loader with a fetch
+ * that answers ranges and counts the bytes served. `first_query_kb`: the index data one `ask()`
+ * reads once the query model is ready (manifest included); `next_query_kb`: the median of the next
+ * 10 questions; `recall@10`: dense top 10 against an exact f32 scan, over 50 questions and 50
+ * snippets of chunk text (near-ties counted, and strict: see `prebuilt-recall.ts`).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { embeddingText } from '../../src/chunk/context.js';
+import { resolveRagOptions } from '../../src/config.js';
+import { folderFetch } from '../../src/prebuilt/file-fetch.js';
+import { PREBUILT_FORMAT, PREBUILT_VERSION } from '../../src/prebuilt/format.js';
+import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
+import type { ChunkedPage } from '../../src/prebuilt/page-cache.js';
+import { buildIndexFiles } from '../../src/prebuilt/writer.js';
+import type { Chunk } from '../../src/types.js';
+import { codeWord } from '../../test/site-generator.js';
+import { log } from '../lib/args.js';
+import { denseRecall } from './prebuilt-recall.js';
+import { syntheticEmbedder } from './synthetic-embedder.js';
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function rng(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+/** `count` pages of four chunks (`chunkWords` words each), and each page's question. */
+export function generatePages(count: number, chunkWords: number): { pages: ChunkedPage[]; questions: string[] } {
+  const vocab = readFileSync(new URL('../fixtures/bert-uncased-tokens.txt', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((word) => /^[a-z]{4,}$/.test(word));
+  const random = rng(11);
+  const pick = (list: readonly string[]) => list[Math.floor(random() * list.length)];
+  const pages: ChunkedPage[] = [];
+  const questions: string[] = [];
+  let section: string[] = [];
+  for (let index = 0; index < count; index++) {
+    if (index % 40 === 0) section = Array.from({ length: 12 }, () => pick(vocab));
+    const topic = [...Array.from({ length: 12 }, () => pick(vocab)), ...section];
+    const id = `/section-${index % 100}/page-${index}.html`;
+    const title = `${topic[0]} and ${topic[1]} (page ${index})`;
+    const code = codeWord(index);
+    const factChunk = Math.floor(random() * 4);
+    const chunks: Chunk[] = [];
+    let start = 0;
+    for (let section = 0; section < 4; section++) {
+      const words = Array.from({ length: chunkWords }, () => (random() < 0.55 ? pick(topic) : pick(vocab)));
+      let text = `${words.join(' ')}.`;
+      if (section === factChunk) text += ` The ${code} keeps its ${topic[2]} beside the ${topic[3]} during ${topic[4]}.`;
+      const heading = `${topic[5 + section]} ${topic[10 + section]}`;
+      chunks.push({
+        id: `${id}#${section}`, docId: id, text, context: `${title} > ${heading}`, headingPath: [title, heading], anchor: `s${section}`,
+        start, end: start + text.length, tokens: Math.ceil(text.length / 5), lang: 'en',
+      });
+      start += text.length + 1;
+    }
+    pages.push({ page: { id, title, url: id, lang: 'en', characters: start }, chunks });
+    questions.push(`Where does the ${code} keep its ${topic[2]}?`);
+  }
+  return { pages, questions };
+}
+
+/** Files and 4 KB blocks of a built index. */
+function diskOf(files: Map<string, Uint8Array>, manifestBytes: number): { files: number; bytes: number; diskBytes: number } {
+  let bytes = manifestBytes;
+  let diskBytes = Math.ceil(manifestBytes / 4096) * 4096;
+  for (const data of files.values()) {
+    bytes += data.length;
+    diskBytes += Math.ceil(data.length / 4096) * 4096;
+  }
+  return { files: files.size + 1, bytes, diskBytes };
+}
+
+/** The keys of one synthetic site of `count` pages. */
+export async function benchPrebuiltScale(count: number, chunkWords: number): Promise<Record<string, unknown>> {
+  const folder = await mkdtemp(join(tmpdir(), `inpage-rag-bench-prebuilt-${count}-`));
+  try {
+    const started = performance.now();
+    const { pages, questions } = generatePages(count, chunkWords);
+    const embedder = syntheticEmbedder();
+    // The process's peak resident set size (KB) before and after: how much the build raised it.
+    const peakBefore = process.resourceUsage().maxRSS;
+    const built = await buildIndexFiles({ pages, lang: 'en', embedder });
+    const peakRise = (process.resourceUsage().maxRSS - peakBefore) * 1024;
+    const buildS = (performance.now() - started) / 1000;
+    const out = join(folder, 'index');
+    await mkdir(out);
+    for (const [name, data] of built.files) await writeFile(join(out, name), data);
+    const manifest = JSON.stringify({ format: PREBUILT_FORMAT, version: PREBUILT_VERSION, indexes: [{ ...built.entry, path: '' }] });
+    await writeFile(join(out, 'manifest.json'), manifest);
+    const disk = diskOf(built.files, manifest.length);
+    const { entry } = built;
+    log(
+      `bench: prebuilt n${count}: ${entry.counts.chunks} chunks, ${disk.files} files, ${(disk.bytes / 1024).toFixed(0)} KB, ${entry.counts.partitions} partitions, probe ${entry.probe}, rescore ${entry.rescore}, built in ${buildS.toFixed(1)} s (peak RSS +${(peakRise / 2 ** 20).toFixed(0)} MB)`,
+    );
+
+    const base = 'http://bench.test/index/';
+    const served = folderFetch(out, base);
+    const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: { model: 'synthetic-384' } }), { url: base, fetch: served.fetch, embedder });
+    await kb.ready();
+    const askOnce = async (question: string) => {
+      const before = served.bytes;
+      for await (const event of kb.ask(question)) void event;
+      return (served.bytes - before) / 1024;
+    };
+    const atOpen = served.bytes / 1024;
+    const firstQueryKb = atOpen + (await askOnce(questions[3]));
+    const next: number[] = [];
+    for (let i = 0; i < 10; i++) next.push(await askOnce(questions[(i * 7919 + 11) % count]));
+    next.sort((a, b) => a - b);
+
+    // recall@10 of dense search against an exact scan of the same vectors
+    const texts = pages.flatMap((page) => page.chunks.map((chunk) => embeddingText(chunk)));
+    const vectors = await embedder.embedPassages(texts);
+    const index = await kb.index();
+    const samples = 50;
+    const questionQueries = await Promise.all(Array.from({ length: samples }, (_, q) => embedder.embedQuery(questions[(q * 104729 + 1) % count])));
+    // Held-out snippets: 8 words from the middle of chunks the questions do not name.
+    const snippetQueries = await Promise.all(
+      Array.from({ length: samples }, (_, q) => {
+        const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
+        const start = Math.floor(words.length / 3);
+        return embedder.embedQuery(words.slice(start, start + 8).join(' '));
+      }),
+    );
+    const questionRecall = await denseRecall(index, vectors, questionQueries);
+    const snippetRecall = await denseRecall(index, vectors, snippetQueries);
+    return {
+      first_query_kb: round(firstQueryKb, 1),
+      next_query_kb: round(next[Math.floor(next.length / 2)], 1),
+      // near-ties counted (a hit within recall_tie of the 10th exact cosine); strict beside it
+      'recall@10': questionRecall.near_tie,
+      'recall@10_strict': questionRecall.strict,
+      'recall@10_snippets': snippetRecall.near_tie,
+      'recall@10_snippets_strict': snippetRecall.strict,
+      recall_tie: questionRecall.tie,
+      files_per_page: round(disk.files / count, 4),
+      disk_kb_per_page: round(disk.diskBytes / 1024 / count, 2),
+      chunks: entry.counts.chunks,
+      partitions: entry.counts.partitions,
+      probe: entry.probe,
+      rescore: entry.rescore,
+      build_s: round(buildS, 1),
+      build_peak_rss_rise_mb: Math.round(peakRise / 2 ** 20),
+    };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { buildIvf } from './ivf-build.js';
+import { chooseDepths, foundNearTies, NEAR_TIE } from './ivf-depths.js';
+
+function rng(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  };
+}
+
+const unit = (v: Float32Array) => {
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+};
+
+/** `count` vectors around `clusters` centres (`spread` of noise), and the centres. */
+function clustered(count: number, clusters: number, spread: number, next: () => number): Float32Array[] {
+  const centres = Array.from({ length: clusters }, () => unit(Float32Array.from({ length: 32 }, next)));
+  return Array.from({ length: count }, (_, i) => unit(centres[i % clusters].map((x) => x + spread * next())));
+}
+
+describe('IVF search depths', () => {
+  it('counts a hit within the near-tie tolerance of the k-th exact score as found, and no lower one', () => {
+    expect(foundNearTies([0.9, 0.5, 0.5 - NEAR_TIE / 2, 0.5 - NEAR_TIE * 2], 0.5)).toBe(3);
+  });
+
+  it('probes few partitions when queries sit in clusters, and the depths it picks reach the recall asked for', () => {
+    const next = rng(7);
+    const vectors = clustered(2000, 40, 0.05, next);
+    const ivf = buildIvf(vectors, 32, 45);
+    const choice = chooseDepths(vectors, ivf, 0.95);
+    expect(choice.recall).toBeGreaterThanOrEqual(0.95);
+    expect(choice.probe).toBeLessThan(45);
+  });
+
+  it('probes every partition when the queries given are spread so no partition holds their neighbours', () => {
+    const next = rng(11);
+    const vectors = clustered(2000, 40, 0.05, next);
+    const ivf = buildIvf(vectors, 32, 45);
+    const easy = chooseDepths(vectors, ivf, 0.95);
+    // Sums of several far-apart vectors: their neighbours lie in many partitions.
+    const spread = Array.from({ length: 60 }, (_, q) => unit(vectors[(q * 37) % 2000].map((x, i) => x + vectors[(q * 53 + 11) % 2000][i] + vectors[(q * 71 + 23) % 2000][i])));
+    const hard = chooseDepths(vectors, ivf, 0.99, spread);
+    expect(hard.probe).toBeGreaterThan(easy.probe);
+    // Either the recall asked for is reached, or every partition is probed at the deepest rescoring.
+    if (hard.recall < 0.99) expect(hard.probe).toBe(45);
+  });
+});

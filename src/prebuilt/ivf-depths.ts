@@ -1,0 +1,125 @@
+/**
+ * The build-time choice of an IVF index's search depths (`probe` partitions, `rescore` int8 rows):
+ * measured on held-out queries against an exact scan of the same vectors, so the depths written
+ * to the manifest give the recall asked for, or probe every partition when nothing cheaper does.
+ */
+import { type BuiltIvf, centroidScores, estimate } from './ivf-build.js';
+import { signTable, topIndices } from './ivf.js';
+
+/**
+ * Cosines this close to the k-th exact score count as the k-th (near-ties): int8 rows can swap
+ * them, and no ranking of them is more right than another. The bench reports recall both ways.
+ */
+export const NEAR_TIE = 0.002;
+
+/** How a set of held-out queries fared at one pair of depths. */
+export interface DepthsChoice {
+  probe: number;
+  rescore: number;
+  /** The lowest recall@10 of the query sets at these depths (near-ties counted as found). */
+  recall: number;
+}
+
+const PROBES = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256];
+const RESCORES = [16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512, 768, 1024];
+const K = 10;
+
+/**
+ * Hits of a ranked list that count as found: in the exact top `k`, or within {@link NEAR_TIE}
+ * of the k-th exact score.
+ *
+ * @example
+ * const found = foundNearTies(hits.map((hit) => exact[hit]), kthExactScore); // 0…hits.length
+ */
+export function foundNearTies(exactScoresOfHits: readonly number[], kthExact: number, tie = NEAR_TIE): number {
+  return exactScoresOfHits.filter((score) => score >= kthExact - tie).length;
+}
+
+/**
+ * The cheapest `probe` and `rescore` (bytes a query reads: partition heads and int8 rows) whose
+ * top 10 holds `recall` of the exact top 10 (near-ties counted) for every query set: up to 100
+ * chunks used as queries (each left out of its own results) and the `queries` given (vectors of
+ * short snippets of chunk text, as questions are short). When no pair reaches it, every partition
+ * is probed and the deepest rescoring kept.
+ */
+export function chooseDepths(
+  vectors: readonly Float32Array[],
+  ivf: BuiltIvf,
+  recall: number,
+  queries: readonly Float32Array[] = [],
+  report?: (grid: { probes: readonly number[]; rescores: readonly number[]; shares: number[][][] }) => void,
+): DepthsChoice {
+  const count = vectors.length;
+  const partitions = ivf.partitions.length;
+  const probes = PROBES.filter((probe) => probe < partitions).concat([partitions]);
+  const rescores = RESCORES.filter((depth) => depth < count).concat(count <= RESCORES[RESCORES.length - 1] ? [count] : []);
+  const sampleCount = Math.min(100, count);
+  const chunkQueries = Array.from({ length: sampleCount }, (_, s) => Math.floor((s * count) / sampleCount));
+  const sets: { query: Float32Array; self: number }[][] = [chunkQueries.map((self) => ({ query: vectors[self], self }))];
+  if (queries.length > 0) sets.push(queries.slice(0, 100).map((query) => ({ query, self: -1 })));
+  const shares = sets.map((set) => measure(vectors, ivf, set, probes, rescores));
+  report?.({ probes, rescores, shares });
+  const headBytes = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / Math.max(1, partitions);
+  const dimension = ivf.centroids.dimension;
+  let best: DepthsChoice & { cost: number } = { probe: partitions, rescore: rescores[rescores.length - 1], recall: 0, cost: Infinity };
+  probes.forEach((probe, p) =>
+    rescores.forEach((depth, r) => {
+      const share = Math.min(...shares.map((found) => found[p][r]));
+      const cost = probe * headBytes + depth * (dimension + 8);
+      if (share >= recall && cost < best.cost) best = { probe, rescore: depth, recall: share, cost };
+    }),
+  );
+  if (best.cost === Infinity) best.recall = Math.min(...shares.map((found) => found[probes.length - 1][rescores.length - 1]));
+  return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000 };
+}
+
+/** recall@10 (near-ties counted) of a query set at every pair of depths: `[probe][rescore]`. */
+function measure(vectors: readonly Float32Array[], ivf: BuiltIvf, set: readonly { query: Float32Array; self: number }[], probes: readonly number[], rescores: readonly number[]): number[][] {
+  const count = vectors.length;
+  const { dimension } = ivf.centroids;
+  const found = probes.map(() => new Array<number>(rescores.length).fill(0));
+  const exact = new Float32Array(count);
+  const deepest = rescores[rescores.length - 1];
+  let total = 0;
+  for (const { query, self } of set) {
+    for (let row = 0; row < count; row++) exact[row] = row === self ? -Infinity : dot(query, vectors[row]);
+    const k = Math.min(K, count - (self >= 0 ? 1 : 0));
+    if (k <= 0) continue;
+    total += k;
+    const truth = topIndices(exact, k);
+    const kth = exact[truth[truth.length - 1]];
+    const scores = centroidScores(query, ivf.centroids);
+    const order = topIndices(scores, probes[probes.length - 1]);
+    // Estimates of every chunk of the probed partitions, in probe order: a probe depth is a prefix.
+    const { numbers, estimates } = estimate(
+      query,
+      signTable(query),
+      order.map((c) => ({ head: ivf.partitions[c], scale: ivf.partitions[c].scale, centroidScore: scores[c] })),
+    );
+    const ends: number[] = [];
+    order.reduce((end, c) => (ends.push(end + ivf.partitions[c].numbers.length), end + ivf.partitions[c].numbers.length), 0);
+    probes.forEach((probe, p) => {
+      const prefix = estimates.subarray(0, ends[probe - 1]);
+      const ranked = topIndices(prefix, deepest + 1).filter((index) => numbers[index] !== self).slice(0, deepest);
+      const rescored = ranked.map((index) => int8Dot(query, ivf, numbers[index], dimension));
+      rescores.forEach((depth, r) => {
+        const top = topIndices(Float32Array.from(rescored.slice(0, depth)), k);
+        found[p][r] += Math.min(k, foundNearTies(top.map((index) => exact[numbers[ranked[index]]]), kth));
+      });
+    });
+  }
+  return found.map((row) => row.map((value) => value / Math.max(1, total)));
+}
+
+function int8Dot(query: Float32Array, ivf: BuiltIvf, number: number, dimension: number): number {
+  let sum = 0;
+  const { values, scales } = ivf.int8;
+  for (let i = 0; i < dimension; i++) sum += query[i] * values[number * dimension + i];
+  return sum * scales[number];
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}

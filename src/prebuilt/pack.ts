@@ -1,0 +1,67 @@
+/**
+ * Packs members into a few large files: each kind of member (lexical fragments, text shards,
+ * vector partitions) goes to its own packs, closed at a size target, so a question's range requests
+ * fall into few files and a server that ignores Range costs at most a pack per member kind read.
+ */
+import { gzipSync } from 'node:zlib';
+import { hash64 } from '../util/hash.js';
+import { type MemberRef, type PackRef, packName } from './format.js';
+
+/** A member as added: its reference once its pack is closed. */
+export interface PendingMember {
+  ref: MemberRef;
+}
+
+/** Collects members into packs and gives each its final reference. */
+export class PackWriter {
+  readonly packs: PackRef[] = [];
+  /** Pack bytes by file name. */
+  readonly files = new Map<string, Uint8Array>();
+  private readonly open = new Map<string, { parts: Uint8Array[]; size: number; members: PendingMember[] }>();
+
+  constructor(private readonly packBytes: number) {}
+
+  /**
+   * Adds a member of `kind`: `raw` is stored gzip-compressed (or as is with `compress: false`);
+   * `hashed` is the part whose hash the reference carries (default: all of `raw`).
+   */
+  add(kind: string, raw: Uint8Array, options: { compress?: boolean; hashed?: Uint8Array; extra?: Uint8Array } = {}): PendingMember {
+    const stored = options.compress === false ? raw : new Uint8Array(gzipSync(raw, { level: 9 }));
+    let pack = this.open.get(kind);
+    if (!pack) this.open.set(kind, (pack = { parts: [], size: 0, members: [] }));
+    const member: PendingMember = {
+      ref: { pack: -1, offset: pack.size, length: stored.length, raw: raw.length, hash: hash64(options.hashed ?? raw) },
+    };
+    pack.parts.push(stored);
+    pack.size += stored.length;
+    if (options.extra) {
+      pack.parts.push(options.extra);
+      pack.size += options.extra.length;
+    }
+    pack.members.push(member);
+    if (pack.size >= this.packBytes) this.close(kind);
+    return member;
+  }
+
+  /** Closes the open pack of `kind`: its members get their pack number. */
+  close(kind: string): void {
+    const pack = this.open.get(kind);
+    if (!pack || pack.parts.length === 0) return;
+    this.open.delete(kind);
+    const bytes = new Uint8Array(pack.size);
+    let offset = 0;
+    for (const part of pack.parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+    const ref: PackRef = { hash: hash64(bytes), bytes: bytes.length };
+    for (const member of pack.members) member.ref.pack = this.packs.length;
+    this.packs.push(ref);
+    this.files.set(packName(ref), bytes);
+  }
+
+  /** Closes every open pack. */
+  finish(): void {
+    for (const kind of [...this.open.keys()]) this.close(kind);
+  }
+}
