@@ -21,6 +21,8 @@
  *
  *   node --import tsx scripts/bench/store.ts
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
 import { sectionLog } from '../lib/bench-fill.js';
@@ -60,7 +62,8 @@ const LARGE_CHUNKS = Number(process.env.STORE_BENCH_LARGE_CHUNKS ?? 100_000);
 const RUNS = 6;
 const LARGE_RUNS = 2;
 const MODEL = { id: 'tiny-bge', dimension: 64 };
-const EXPORT_PATH = '/__bench/store-export.kb';
+/** Where the page fetches the export from (a local server started by the section). */
+let exportUrl = '';
 const QUERIES = [
   'water system of the city in the first year',
   'music people made during their life',
@@ -102,7 +105,7 @@ async function openPage(page: Page, origin: string): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
 }
 
-/** Seeds the store `name` with the export the page is served at EXPORT_PATH; returns its chunks. */
+/** Seeds the store `name` with the export served at `exportUrl`; returns its chunks. */
 async function seed(page: Page, name: string): Promise<number> {
   return page.evaluate(
     async ({ options, path }) => {
@@ -116,7 +119,7 @@ async function seed(page: Page, name: string): Promise<number> {
       await rag.close();
       return chunks;
     },
-    { options: { ...ENGINE, name }, path: EXPORT_PATH },
+    { options: { ...ENGINE, name }, path: exportUrl },
   );
 }
 
@@ -152,9 +155,9 @@ type Run = {
 /**
  * Opens the store `name` on a reloaded page `runs + 1` times (the first is a warm-up);
  * `warmRuntime` loads the ONNX runtime (and the model once) first. `measure` adds the later
- * searches and the memory.
+ * searches and the memory; `sizes` reads the stored bytes back after the last run.
  */
-async function openRuns(page: Page, origin: string, name: string, runs: number, warmRuntime: boolean, measure = false): Promise<Run[]> {
+async function openRuns(page: Page, origin: string, name: string, runs: number, warmRuntime: boolean, measure = false, sizes = false): Promise<Run[]> {
   const results: Run[] = [];
   for (let run = 0; run <= runs; run++) {
     await page.reload();
@@ -186,7 +189,7 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
     );
     const memory = cdp ? (await heapBytes(cdp)) - before : null;
     const result = await page.evaluate(
-      async ({ queries, measure }) => {
+      async ({ queries, measure, sizes }) => {
         const rag = (window as unknown as Window).benchRag!;
         const searchMs: number[] = [];
         if (measure) {
@@ -197,12 +200,13 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
           }
         }
         const status = await rag.status();
-        const bytes = await rag.storageBreakdown();
-        const { usage } = await rag.storageEstimate();
+        // Reading every record back is slow: only where the figures are taken.
+        const bytes = sizes ? await rag.storageBreakdown() : {};
+        const { usage } = sizes ? await rag.storageEstimate() : { usage: null };
         await rag.close();
         return { searchMs, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
       },
-      { queries: QUERIES, measure },
+      { queries: QUERIES, measure, sizes: sizes && run === runs },
     );
     await cdp?.detach();
     if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory });
@@ -215,15 +219,27 @@ export async function benchStore(): Promise<StoreBench> {
   const log = sectionLog('store');
   const server = await startServer();
   const browser = await launchBrowser();
+  let closeFiles: () => Promise<void> = async () => undefined;
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
     let served: Uint8Array = new Uint8Array(0);
-    await page.route(`${server.origin}${EXPORT_PATH}`, (route) =>
-      route.fulfill({ status: 200, body: Buffer.from(served.buffer, served.byteOffset, served.byteLength), contentType: 'application/octet-stream' }),
-    );
+    // A plain server of its own (CORS, readable by the isolated page): a body this large overruns
+    // the browser's protocol when handed over with page.route.
+    const files = createServer((_request, response) => {
+      response.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': served.byteLength,
+        'Access-Control-Allow-Origin': '*',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+      });
+      response.end(served);
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    closeFiles = () => new Promise<void>((resolve) => files.close(() => resolve()));
+    exportUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/store-export.kb`;
     await openPage(page, server.origin);
 
     const started = performance.now();
@@ -235,7 +251,7 @@ export async function benchStore(): Promise<StoreBench> {
     log(`seeded in ${buildSeconds.toFixed(1)} s; timing ${RUNS} warm and ${RUNS} cold opens`);
     const runs = await openRuns(page, server.origin, ENGINE.name, RUNS, true);
     log(`warm opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
-    const coldRuns = await openRuns(page, server.origin, ENGINE.name, RUNS, false);
+    const coldRuns = await openRuns(page, server.origin, ENGINE.name, RUNS, false, false, true);
     log(`cold opens: ${coldRuns.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
     const { bytes, usage, chunks, dimension } = coldRuns.at(-1)!;
     const perChunk = (value: number) => round(value / chunks);
@@ -264,6 +280,7 @@ export async function benchStore(): Promise<StoreBench> {
   } finally {
     await browser.close();
     await server.close();
+    await closeFiles();
   }
 }
 
