@@ -10,6 +10,8 @@
  * const bytes = await storeExport({ chunks: 10_000, model: { id: 'tiny-bge', dimension: 64 } });
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRag } from '../../src/index.js';
@@ -86,4 +88,43 @@ function normalizeRows(vectors: Float32Array, dimension: number): void {
     const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
     for (let i = start; i < start + dimension; i++) vectors[i] *= scale;
   }
+}
+
+/** A local server of one file at a time (see {@link serveExport}). */
+export interface ExportServer {
+  /** Where the file is served. */
+  url: string;
+  /** Serves these bytes from now on. */
+  serve(bytes: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves an export file to a cross-origin-isolated page (CORS and CORP headers) from a plain local
+ * server: a body of a hundred megabytes overruns the browser's protocol when handed over with
+ * Playwright's `page.route`.
+ *
+ * @example
+ * const files = await serveExport();
+ * files.serve(bytes); // the page: await (await fetch(files.url)).arrayBuffer()
+ */
+export async function serveExport(): Promise<ExportServer> {
+  let served: Uint8Array = new Uint8Array(0);
+  const server = createServer((_request, response) => {
+    response.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': served.byteLength,
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+    response.end(served);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/store-export.kb`,
+    serve: (bytes) => {
+      served = bytes;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -21,12 +21,10 @@
  *
  *   node --import tsx scripts/bench/store.ts
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
 import { sectionLog } from '../lib/bench-fill.js';
-import { storeExport } from './store-export.js';
+import { type ExportServer, serveExport, storeExport } from './store-export.js';
 
 /** What the section adds to the bench object. */
 export interface StoreBench {
@@ -62,8 +60,6 @@ const LARGE_CHUNKS = Number(process.env.STORE_BENCH_LARGE_CHUNKS ?? 100_000);
 const RUNS = 6;
 const LARGE_RUNS = 2;
 const MODEL = { id: 'tiny-bge', dimension: 64 };
-/** Where the page fetches the export from (a local server started by the section). */
-let exportUrl = '';
 const QUERIES = [
   'water system of the city in the first year',
   'music people made during their life',
@@ -105,8 +101,8 @@ async function openPage(page: Page, origin: string): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
 }
 
-/** Seeds the store `name` with the export served at `exportUrl`; returns its chunks. */
-async function seed(page: Page, name: string): Promise<number> {
+/** Seeds the store `name` with the export served at `url`; returns its chunks. */
+async function seed(page: Page, name: string, url: string): Promise<number> {
   return page.evaluate(
     async ({ options, path }) => {
       const { createRag } = window as unknown as Window;
@@ -119,7 +115,7 @@ async function seed(page: Page, name: string): Promise<number> {
       await rag.close();
       return chunks;
     },
-    { options: { ...ENGINE, name }, path: exportUrl },
+    { options: { ...ENGINE, name }, path: url },
   );
 }
 
@@ -225,28 +221,15 @@ export async function benchStore(): Promise<StoreBench> {
     const page = await context.newPage();
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    let served: Uint8Array = new Uint8Array(0);
-    // A plain server of its own (CORS, readable by the isolated page): a body this large overruns
-    // the browser's protocol when handed over with page.route.
-    const files = createServer((_request, response) => {
-      response.writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': served.byteLength,
-        'Access-Control-Allow-Origin': '*',
-        'Cross-Origin-Resource-Policy': 'cross-origin',
-      });
-      response.end(served);
-    });
-    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
-    closeFiles = () => new Promise<void>((resolve) => files.close(() => resolve()));
-    exportUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/store-export.kb`;
+    const files = await serveExport();
+    closeFiles = files.close;
     await openPage(page, server.origin);
 
     const started = performance.now();
     const small = await storeExport({ chunks: TARGET_CHUNKS, model: MODEL, log });
-    served = small.bytes;
+    files.serve(small.bytes);
     log(`export of ${small.chunks} chunks (${(small.bytes.length / 1e6).toFixed(1)} MB, ${small.cached ? 'cached' : 'generated'}); importing`);
-    await seed(page, ENGINE.name);
+    await seed(page, ENGINE.name, files.url);
     const buildSeconds = (performance.now() - started) / 1000;
     log(`seeded in ${buildSeconds.toFixed(1)} s; timing ${RUNS} warm and ${RUNS} cold opens`);
     const runs = await openRuns(page, server.origin, ENGINE.name, RUNS, true);
@@ -256,10 +239,7 @@ export async function benchStore(): Promise<StoreBench> {
     const { bytes, usage, chunks, dimension } = coldRuns.at(-1)!;
     const perChunk = (value: number) => round(value / chunks);
 
-    const large = await benchLarge(page, server.origin, (line) => {
-      served = line.bytes ?? served;
-      if (line.message) log(line.message);
-    });
+    const large = await benchLarge(page, server.origin, files, log);
     return {
       store_open_ms_10k: round(median(runs.map((run) => run.totalMs))),
       store_open_cold_ms_10k: round(median(coldRuns.map((run) => run.totalMs))),
@@ -290,7 +270,7 @@ type LargeFigures = Pick<
 >;
 
 /** The 100,000-chunk store: seeded, opened and searched; nulls (and the reason logged) when it fails. */
-async function benchLarge(page: Page, origin: string, report: (line: { message?: string; bytes?: Uint8Array }) => void): Promise<LargeFigures> {
+async function benchLarge(page: Page, origin: string, files: ExportServer, log: (message: string) => void): Promise<LargeFigures> {
   const none: LargeFigures = {
     store_open_ms_100k: null,
     store_open_100k_breakdown: null,
@@ -303,16 +283,17 @@ async function benchLarge(page: Page, origin: string, report: (line: { message?:
   if (!(LARGE_CHUNKS > 0)) return none;
   try {
     const started = performance.now();
-    const large = await storeExport({ chunks: LARGE_CHUNKS, model: MODEL, log: (message) => report({ message }) });
-    report({ bytes: large.bytes, message: `export of ${large.chunks} chunks (${(large.bytes.length / 1e6).toFixed(1)} MB, ${large.cached ? 'cached' : 'generated'}); importing` });
+    const large = await storeExport({ chunks: LARGE_CHUNKS, model: MODEL, log });
+    files.serve(large.bytes);
+    log(`export of ${large.chunks} chunks (${(large.bytes.length / 1e6).toFixed(1)} MB, ${large.cached ? 'cached' : 'generated'}); importing`);
     await page.reload();
     await openPage(page, origin);
-    await seed(page, 'bench-100k');
-    report({ bytes: new Uint8Array(0) });
+    await seed(page, 'bench-100k', files.url);
+    files.serve(new Uint8Array(0));
     const buildSeconds = (performance.now() - started) / 1000;
-    report({ message: `seeded the large store in ${buildSeconds.toFixed(1)} s; timing ${LARGE_RUNS} warm opens` });
+    log(`seeded the large store in ${buildSeconds.toFixed(1)} s; timing ${LARGE_RUNS} warm opens`);
     const runs = await openRuns(page, origin, 'bench-100k', LARGE_RUNS, true, true);
-    report({ message: `large opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms; memory ${runs.map((run) => ((run.memory ?? 0) / 1e6).toFixed(1)).join(', ')} MB` });
+    log(`large opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms; memory ${runs.map((run) => ((run.memory ?? 0) / 1e6).toFixed(1)).join(', ')} MB`);
     const last = runs.at(-1)!;
     const memory = median(runs.map((run) => run.memory ?? 0));
     return {
@@ -325,7 +306,7 @@ async function benchLarge(page: Page, origin: string, report: (line: { message?:
       store_100k_build_s: round(buildSeconds),
     };
   } catch (error) {
-    report({ message: `the ${LARGE_CHUNKS}-chunk store gave no figures: ${error instanceof Error ? error.message : String(error)}` });
+    log(`the ${LARGE_CHUNKS}-chunk store gave no figures: ${error instanceof Error ? error.message : String(error)}`);
     return none;
   }
 }
