@@ -52,7 +52,7 @@ export async function storeExport(options: StoreExportOptions): Promise<{ bytes:
   let chunks = 0;
   while (chunks < target) {
     // Smaller batches near the target, so the file does not pass it by much.
-    const size = chunks === 0 ? BATCH : Math.max(1, Math.min(BATCH, Math.ceil((target - chunks) / (chunks / docIndex))));
+    const size = chunks === 0 ? Math.min(BATCH, Math.ceil(target / 10)) : Math.max(1, Math.min(BATCH, Math.ceil((target - chunks) / (chunks / docIndex))));
     const batch = Array.from({ length: size }, () => ({ id: `doc-${++docIndex}`, text: text.document() }));
     await rag.add(batch);
     chunks = (await rag.status()).chunks;
