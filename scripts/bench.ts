@@ -17,7 +17,8 @@
  * - `widget`: `widget_gzip_kb`, `widget_launcher_gzip_kb`, `widget_first_paint_ms`, `widget_keyword_code_gzip_kb`
  *   and the click-to-ready times (`scripts/bench/widget.ts`).
  * - `store`: `store_open_ms_10k` and `store_bytes_per_chunk`, a 10,000-chunk IndexedDB store in
- *   headless Chromium (`scripts/bench/store.ts`).
+ *   headless Chromium, and `store_open_ms_100k`, `search_ms_100k`, `store_open_100k_memory_ratio` at
+ *   100,000 chunks; both stores are seeded with `importFile` of a generated export (`scripts/bench/store.ts`).
  * - `prebuilt`: a 1,000-page site's prebuilt index: bytes per query, recall, build and rebuild (`scripts/bench/prebuilt.ts`).
  *
  * - `sites`: Debian's Python and PostgreSQL documentation, our prebuilt index beside Pagefind's, in

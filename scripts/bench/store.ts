@@ -1,20 +1,30 @@
 /**
  * `store_open_ms_10k` and `store_bytes_per_chunk`: a knowledge base of 10,000 chunks persisted in
  * IndexedDB in headless Chromium (tiny embedder, q8 on WASM), then opened again and asked its first
- * hybrid search. Each run reloads the page (a fresh JavaScript heap and IndexedDB connection);
- * the engine's code is loaded first with a throw-away memory engine, so the figure is the store's
- * open (records, snapshot, indexes) plus the model's session and the first search, not the dev
- * server serving modules. `store_open_ms_10k` runs with the ONNX runtime already initialised (the
- * throw-away engine loaded the model once); `store_open_cold_ms_10k` includes the runtime's own
- * start. Medians over the runs after a warm-up; `store_open_breakdown` (warm runs) says where the
- * time went.
+ * hybrid search. The store is seeded with one `importFile` of a generated export
+ * (`store-export.ts`: the bench's seeded text, chunked in Node, with synthetic clustered vectors
+ * declared as the tiny model's), not by embedding. The vectors are the tiny model's 64-d: the
+ * engine keeps stored vectors only when their model id and dimension match its loaded model, and
+ * no 384-d model runs here. Each run reloads the page (a fresh JavaScript heap and IndexedDB
+ * connection); the engine's code is loaded first with a throw-away memory engine, so the figure is
+ * the store's open (records, snapshot, indexes) plus the model's session and the first search,
+ * not the dev server serving modules. `store_open_ms_10k` runs with the ONNX runtime already
+ * initialised (the throw-away engine loaded the model once); `store_open_cold_ms_10k` includes the
+ * runtime's own start. Medians over the runs after a warm-up; `store_open_breakdown` (warm runs)
+ * says where the time went.
+ *
+ * `store_open_ms_100k`, `search_ms_100k`, `store_open_100k_memory_ratio`: the same with 100,000
+ * chunks (warm runtime); the search is the median of hybrid searches after the first; the memory
+ * is the page's V8 heap plus array-buffer backing stores (CDP `Runtime.getHeapUsage`, after a
+ * forced GC) with the engine open, less the same before it opened, over chunks × dimension × 4.
+ * A 100,000-chunk store that cannot be seeded or opened gives nulls, with the reason in the log.
  *
  *   node --import tsx scripts/bench/store.ts
  */
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
-import { fillToTarget, sectionLog } from '../lib/bench-fill.js';
-import { createTextGenerator } from '../lib/bench-text.js';
+import { sectionLog } from '../lib/bench-fill.js';
+import { type ExportServer, serveExport, storeExport } from './store-export.js';
 
 /** What the section adds to the bench object. */
 export interface StoreBench {
@@ -22,20 +32,44 @@ export interface StoreBench {
   store_open_ms_10k: number;
   /** The same on a page that also initialises the ONNX runtime and compiles its WebAssembly (about 1.5 s here). */
   store_open_cold_ms_10k: number;
-  store_open_breakdown: { read_ms: number; model_ms: number; load_ms: number; lexical_ms: number; first_search_ms: number };
+  store_open_breakdown: OpenBreakdown;
   store_bytes_per_chunk: { text: number; vector: number; lexical: number; meta: number; total: number };
   store_chunks: number;
   store_dimension: number;
   /** The origin's whole IndexedDB use per chunk as the browser reports it (`navigator.storage.estimate()`). */
   store_estimate_bytes_per_chunk: number | null;
+  /** Seconds to seed the 10,000-chunk store (generating the export when not cached, and `importFile`). */
   store_build_s: number;
+  /** Open and first hybrid search of 100,000 chunks (warm runtime), or null. */
+  store_open_ms_100k: number | null;
+  store_open_100k_breakdown: OpenBreakdown | null;
+  /** A hybrid search on the open 100,000-chunk store (median), or null. */
+  search_ms_100k: number | null;
+  /** The engine's memory (V8 heap + array buffers) over chunks × dimension × 4, or null. */
+  store_open_100k_memory_ratio: number | null;
+  store_open_100k_memory_bytes: number | null;
+  store_100k_chunks: number | null;
+  store_100k_build_s: number | null;
 }
 
+type OpenBreakdown = { read_ms: number; model_ms: number; load_ms: number; lexical_ms: number; first_search_ms: number };
+
 const TARGET_CHUNKS = Number(process.env.STORE_BENCH_CHUNKS ?? 10_000);
+/** Chunks of the large store (0 skips it). */
+const LARGE_CHUNKS = Number(process.env.STORE_BENCH_LARGE_CHUNKS ?? 100_000);
 const RUNS = 6;
+const LARGE_RUNS = 2;
+const MODEL = { id: 'tiny-bge', dimension: 64 };
+const QUERIES = [
+  'water system of the city in the first year',
+  'music people made during their life',
+  'state world known for small high years',
+  'three new system part used between',
+  'people of the city after the water',
+];
 
 const ENGINE = {
-  embedding: { model: 'tiny-bge', device: 'wasm', dtype: 'q8', batchSize: 64 },
+  embedding: { model: MODEL.id, device: 'wasm', dtype: 'q8', batchSize: 64 },
   runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
   storage: 'indexeddb',
   name: 'bench',
@@ -51,7 +85,7 @@ function median(values: number[]): number {
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 interface RagLike {
-  add(inputs: { id: string; text: string }[]): Promise<unknown>;
+  importFile(bytes: Uint8Array, options?: { replace?: boolean }): Promise<{ imported: number; reembedded: number }>;
   ready(): Promise<unknown>;
   status(): Promise<{ chunks: number; embedding: { dimension: number } | null; store: { openTimings?: Record<string, number> | null } }>;
   searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[] }>;
@@ -60,9 +94,120 @@ interface RagLike {
   close(): Promise<void>;
 }
 
+type Window = { createRag: (options: unknown) => Promise<RagLike>; benchRag?: RagLike };
+
 async function openPage(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/test/browser/pages/engine.html`);
   await page.waitForFunction(() => (window as unknown as { engineReady?: boolean }).engineReady === true);
+}
+
+/** Seeds the store `name` with the export served at `url`; returns its chunks. */
+async function seed(page: Page, name: string, url: string): Promise<number> {
+  return page.evaluate(
+    async ({ options, path }) => {
+      const { createRag } = window as unknown as Window;
+      const rag = await createRag(options);
+      const bytes = new Uint8Array(await (await fetch(path)).arrayBuffer());
+      const { reembedded } = await rag.importFile(bytes, { replace: true });
+      if (reembedded > 0) throw new Error(`importing re-embedded ${reembedded} documents: the export's model does not match the engine's`);
+      const { chunks } = await rag.status();
+      // close() saves the lexical snapshot
+      await rag.close();
+      return chunks;
+    },
+    { options: { ...ENGINE, name }, path: url },
+  );
+}
+
+/** The page's V8 heap plus array-buffer backing stores after a forced GC. */
+async function heapBytes(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
+  return usage.usedSize + (usage.backingStorageSize ?? 0);
+}
+
+function breakdownOf(runs: Run[]): OpenBreakdown {
+  return {
+    read_ms: round(median(runs.map((run) => run.timings.readMs))),
+    model_ms: round(median(runs.map((run) => run.timings.modelMs))),
+    load_ms: round(median(runs.map((run) => run.timings.loadMs))),
+    lexical_ms: round(median(runs.map((run) => run.timings.lexicalMs))),
+    first_search_ms: round(median(runs.map((run) => run.firstSearchMs))),
+  };
+}
+
+type Run = {
+  totalMs: number;
+  firstSearchMs: number;
+  searchMs: number[];
+  timings: Record<string, number>;
+  bytes: Record<string, number>;
+  usage: number | null;
+  chunks: number;
+  dimension: number;
+  memory: number | null;
+};
+
+/**
+ * Opens the store `name` on a reloaded page `runs + 1` times (the first is a warm-up);
+ * `warmRuntime` loads the ONNX runtime (and the model once) first. `measure` adds the later
+ * searches and the memory; `sizes` reads the stored bytes back after the last run.
+ */
+async function openRuns(page: Page, origin: string, name: string, runs: number, warmRuntime: boolean, measure = false, sizes = false): Promise<Run[]> {
+  const results: Run[] = [];
+  for (let run = 0; run <= runs; run++) {
+    await page.reload();
+    await openPage(page, origin);
+    await page.evaluate(
+      async ({ options, warm }) => {
+        const { createRag } = window as unknown as Window;
+        // Load the engine's code (and with `warm`, the runtime) with a memory engine that opens nothing.
+        const warmup = await createRag({ ...options, storage: 'memory', embedding: warm ? options.embedding : false });
+        await warmup.ready();
+        await warmup.close();
+      },
+      { options: { ...ENGINE, name }, warm: warmRuntime },
+    );
+    const cdp = measure ? await page.context().newCDPSession(page) : undefined;
+    const before = cdp ? await heapBytes(cdp) : 0;
+    const opened = await page.evaluate(
+      async ({ options, queries }) => {
+        const { createRag } = window as unknown as Window;
+        const started = performance.now();
+        const rag = await createRag(options);
+        const { hits } = await rag.searchDetailed(queries[0], { k: 8, mode: 'hybrid' });
+        const totalMs = performance.now() - started;
+        if (hits.length === 0) throw new Error('the reopened store found nothing');
+        (window as unknown as Window).benchRag = rag;
+        return totalMs;
+      },
+      { options: { ...ENGINE, name }, queries: QUERIES },
+    );
+    const memory = cdp ? (await heapBytes(cdp)) - before : null;
+    const result = await page.evaluate(
+      async ({ queries, measure, sizes }) => {
+        const rag = (window as unknown as Window).benchRag!;
+        const searchMs: number[] = [];
+        if (measure) {
+          for (const query of [...queries.slice(1), ...queries.slice(1)]) {
+            const started = performance.now();
+            await rag.searchDetailed(query, { k: 8, mode: 'hybrid' });
+            searchMs.push(performance.now() - started);
+          }
+        }
+        const status = await rag.status();
+        // Reading every record back is slow: only where the figures are taken.
+        const bytes = sizes ? await rag.storageBreakdown() : {};
+        const { usage } = sizes ? await rag.storageEstimate() : { usage: null };
+        await rag.close();
+        return { searchMs, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
+      },
+      { queries: QUERIES, measure, sizes: sizes && run === runs },
+    );
+    await cdp?.detach();
+    if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory });
+  }
+  return results;
 }
 
 /** Runs the section. */
@@ -70,89 +215,35 @@ export async function benchStore(): Promise<StoreBench> {
   const log = sectionLog('store');
   const server = await startServer();
   const browser = await launchBrowser();
+  let closeFiles: () => Promise<void> = async () => undefined;
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+    const files = await serveExport();
+    closeFiles = files.close;
     await openPage(page, server.origin);
-    log(`building ${TARGET_CHUNKS} chunks in IndexedDB`);
-    await page.evaluate(async (options) => {
-      const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<RagLike> };
-      (window as unknown as { benchRag: RagLike }).benchRag = await createRag(options);
-    }, ENGINE);
-    // Deterministic synthetic documents: paragraphs of common words, several chunks each.
-    const text = createTextGenerator({ seed: 7 });
-    const started = performance.now();
-    let docIndex = 0;
-    await fillToTarget({
-      section: 'store',
-      target: TARGET_CHUNKS,
-      log,
-      addBatch: async () => {
-        const batch = Array.from({ length: 50 }, () => ({ id: `doc-${++docIndex}`, text: text.document() }));
-        return page.evaluate(async (inputs) => {
-          const rag = (window as unknown as { benchRag: RagLike }).benchRag;
-          await rag.add(inputs);
-          return (await rag.status()).chunks;
-        }, batch);
-      },
-    });
-    // close() saves the lexical snapshot
-    await page.evaluate(() => (window as unknown as { benchRag: RagLike }).benchRag.close());
-    const built = { buildSeconds: (performance.now() - started) / 1000 };
-    log(`built in ${built.buildSeconds.toFixed(1)} s; timing ${RUNS} warm and ${RUNS} cold opens`);
 
-    type Run = { totalMs: number; firstSearchMs: number; timings: Record<string, number> };
-    let figures: { bytes: Record<string, number>; usage: number | null; chunks: number; dimension: number } | undefined;
-    /** Opens the store on a reloaded page; `warmRuntime` loads the ONNX runtime (and the model once) first. */
-    const openRuns = async (warmRuntime: boolean): Promise<Run[]> => {
-      const runs: Run[] = [];
-      for (let run = 0; run <= RUNS; run++) {
-        await page.reload();
-        await openPage(page, server.origin);
-        const result = await page.evaluate(
-          async ({ options, warm }) => {
-            const { createRag } = window as unknown as { createRag: (options: unknown) => Promise<RagLike> };
-            // Load the engine's code (and with `warm`, the runtime) with a memory engine that opens nothing.
-            const warmup = await createRag({ ...options, storage: 'memory', embedding: warm ? options.embedding : false });
-            await warmup.ready();
-            await warmup.close();
-            const started = performance.now();
-            const rag = await createRag(options);
-            const { hits } = await rag.searchDetailed('water system of the city in the first year', { k: 8, mode: 'hybrid' });
-            const totalMs = performance.now() - started;
-            if (hits.length === 0) throw new Error('the reopened store found nothing');
-            const status = await rag.status();
-            const timings = status.store.openTimings ?? {};
-            const bytes = await rag.storageBreakdown();
-            const { usage } = await rag.storageEstimate();
-            await rag.close();
-            return { totalMs, firstSearchMs: totalMs - (timings.totalMs ?? 0), timings, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
-          },
-          { options: ENGINE, warm: warmRuntime },
-        );
-        if (run > 0) runs.push(result);
-        figures = result;
-      }
-      return runs;
-    };
-    const runs = await openRuns(true);
+    const started = performance.now();
+    const small = await storeExport({ chunks: TARGET_CHUNKS, model: MODEL, log });
+    files.serve(small.bytes);
+    log(`export of ${small.chunks} chunks (${(small.bytes.length / 1e6).toFixed(1)} MB, ${small.cached ? 'cached' : 'generated'}); importing`);
+    await seed(page, ENGINE.name, files.url);
+    const buildSeconds = (performance.now() - started) / 1000;
+    log(`seeded in ${buildSeconds.toFixed(1)} s; timing ${RUNS} warm and ${RUNS} cold opens`);
+    const runs = await openRuns(page, server.origin, ENGINE.name, RUNS, true);
     log(`warm opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
-    const coldRuns = await openRuns(false);
+    const coldRuns = await openRuns(page, server.origin, ENGINE.name, RUNS, false, false, true);
     log(`cold opens: ${coldRuns.map((run) => run.totalMs.toFixed(0)).join(', ')} ms`);
-    const { bytes, usage, chunks, dimension } = figures!;
+    const { bytes, usage, chunks, dimension } = coldRuns.at(-1)!;
     const perChunk = (value: number) => round(value / chunks);
+
+    const large = await benchLarge(page, server.origin, files, log);
     return {
       store_open_ms_10k: round(median(runs.map((run) => run.totalMs))),
       store_open_cold_ms_10k: round(median(coldRuns.map((run) => run.totalMs))),
-      store_open_breakdown: {
-        read_ms: round(median(runs.map((run) => run.timings.readMs))),
-        model_ms: round(median(runs.map((run) => run.timings.modelMs))),
-        load_ms: round(median(runs.map((run) => run.timings.loadMs))),
-        lexical_ms: round(median(runs.map((run) => run.timings.lexicalMs))),
-        first_search_ms: round(median(runs.map((run) => run.firstSearchMs))),
-      },
+      store_open_breakdown: breakdownOf(runs),
       store_bytes_per_chunk: {
         text: perChunk(bytes.text),
         vector: perChunk(bytes.vector),
@@ -163,11 +254,60 @@ export async function benchStore(): Promise<StoreBench> {
       store_chunks: chunks,
       store_dimension: dimension,
       store_estimate_bytes_per_chunk: usage === null ? null : perChunk(usage),
-      store_build_s: round(built.buildSeconds),
+      store_build_s: round(buildSeconds),
+      ...large,
     };
   } finally {
     await browser.close();
     await server.close();
+    await closeFiles();
+  }
+}
+
+type LargeFigures = Pick<
+  StoreBench,
+  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_100k_chunks' | 'store_100k_build_s'
+>;
+
+/** The 100,000-chunk store: seeded, opened and searched; nulls (and the reason logged) when it fails. */
+async function benchLarge(page: Page, origin: string, files: ExportServer, log: (message: string) => void): Promise<LargeFigures> {
+  const none: LargeFigures = {
+    store_open_ms_100k: null,
+    store_open_100k_breakdown: null,
+    search_ms_100k: null,
+    store_open_100k_memory_ratio: null,
+    store_open_100k_memory_bytes: null,
+    store_100k_chunks: null,
+    store_100k_build_s: null,
+  };
+  if (!(LARGE_CHUNKS > 0)) return none;
+  try {
+    const started = performance.now();
+    const large = await storeExport({ chunks: LARGE_CHUNKS, model: MODEL, log });
+    files.serve(large.bytes);
+    log(`export of ${large.chunks} chunks (${(large.bytes.length / 1e6).toFixed(1)} MB, ${large.cached ? 'cached' : 'generated'}); importing`);
+    await page.reload();
+    await openPage(page, origin);
+    await seed(page, 'bench-100k', files.url);
+    files.serve(new Uint8Array(0));
+    const buildSeconds = (performance.now() - started) / 1000;
+    log(`seeded the large store in ${buildSeconds.toFixed(1)} s; timing ${LARGE_RUNS} warm opens`);
+    const runs = await openRuns(page, origin, 'bench-100k', LARGE_RUNS, true, true);
+    log(`large opens: ${runs.map((run) => run.totalMs.toFixed(0)).join(', ')} ms; memory ${runs.map((run) => ((run.memory ?? 0) / 1e6).toFixed(1)).join(', ')} MB`);
+    const last = runs.at(-1)!;
+    const memory = median(runs.map((run) => run.memory ?? 0));
+    return {
+      store_open_ms_100k: round(median(runs.map((run) => run.totalMs))),
+      store_open_100k_breakdown: breakdownOf(runs),
+      search_ms_100k: round(median(runs.flatMap((run) => run.searchMs))),
+      store_open_100k_memory_ratio: round(memory / (last.chunks * last.dimension * 4), 2),
+      store_open_100k_memory_bytes: Math.round(memory),
+      store_100k_chunks: last.chunks,
+      store_100k_build_s: round(buildSeconds),
+    };
+  } catch (error) {
+    log(`the ${LARGE_CHUNKS}-chunk store gave no figures: ${error instanceof Error ? error.message : String(error)}`);
+    return none;
   }
 }
 
