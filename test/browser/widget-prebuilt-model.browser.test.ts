@@ -23,8 +23,8 @@ const PAGES = 40;
 /** Questions asked at most while waiting for the query model (each one is real work, not a timer). */
 const MAX_WAIT_QUESTIONS = 200;
 
-/** Vector files of the prebuilt format (`vectors-<hash>.bin`, `vec-<hash>-<n>.bin`). */
-const VECTOR_FILE = /^\/rag-index\/vec(tors)?-/;
+/** The IVF centroids (`centroids-<hash>.bin`): read by the first dense search, by nothing else. */
+const VECTOR_FILE = /^\/rag-index\/centroids-/;
 /** Files of transformers.js and ONNX Runtime in the built widget. */
 const ML_CODE = /transformers|\/ort\/|onnx/;
 
