@@ -4,6 +4,7 @@
  * separators, stop strings, the system template), and its tokenizer turns those strings into
  * control tokens wherever they appear, document text included; the prompt neutralises them.
  */
+import { readWebLlmJson } from './webllm-tokens.js';
 
 /** The part of web-llm's `conv_template` that holds template text. */
 export interface WebLlmConvTemplate {
@@ -43,21 +44,6 @@ export function specialTokensOfConvTemplate(template: WebLlmConvTemplate | undef
   return [...tokens];
 }
 
-/** Reads a config file: web-llm's Cache API copy first (no second download), then the network. */
-async function readConfig(url: string, fetchImpl: typeof fetch): Promise<unknown> {
-  const cacheStorage = (globalThis as { caches?: CacheStorage }).caches;
-  if (cacheStorage) {
-    const cached = await cacheStorage
-      .open('webllm/config')
-      .then((cache) => cache.match(url))
-      .catch(() => undefined);
-    if (cached?.ok) return cached.json();
-  }
-  const response = await fetchImpl(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-
 /**
  * The special tokens of the model web-llm loads from `modelFolderUrl` (read from its
  * `mlc-chat-config.json`); an empty list when the file cannot be read (the markers of the common
@@ -68,7 +54,7 @@ async function readConfig(url: string, fetchImpl: typeof fetch): Promise<unknown
  */
 export async function loadWebLlmSpecialTokens(modelFolderUrl: string, fetchImpl: typeof fetch = fetch): Promise<string[]> {
   try {
-    const config = (await readConfig(new URL('mlc-chat-config.json', modelFolderUrl).href, fetchImpl)) as { conv_template?: WebLlmConvTemplate };
+    const config = (await readWebLlmJson(new URL('mlc-chat-config.json', modelFolderUrl).href, 'webllm/config', fetchImpl)) as { conv_template?: WebLlmConvTemplate };
     return specialTokensOfConvTemplate(config?.conv_template);
   } catch {
     return [];

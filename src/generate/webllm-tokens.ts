@@ -35,12 +35,18 @@ export function estimateLlmTokens(text: string): number {
   return Math.ceil(count * 1.1);
 }
 
-/** Reads a JSON file of a model: web-llm's Cache API copy first (no second download), then the network. */
-async function readJson(url: string, fetchImpl: typeof fetch): Promise<unknown> {
+/**
+ * Reads a JSON file of a model: web-llm's Cache API copy first (no second download), then the
+ * network. `cacheName` is web-llm's cache of that kind of file (`webllm/model`, `webllm/config`).
+ *
+ * @example
+ * const config = await readWebLlmJson(`${folder}mlc-chat-config.json`, 'webllm/config', fetch)
+ */
+export async function readWebLlmJson(url: string, cacheName: string, fetchImpl: typeof fetch): Promise<unknown> {
   const cacheStorage = (globalThis as { caches?: CacheStorage }).caches;
   if (cacheStorage) {
     const cached = await cacheStorage
-      .open('webllm/model')
+      .open(cacheName)
       .then((cache) => cache.match(url))
       .catch(() => undefined);
     if (cached?.ok) return cached.json();
@@ -70,8 +76,8 @@ export interface LlmTokenCounting {
 export async function loadLlmTokenCounting(modelFolderUrl: string, fetchImpl: typeof fetch = fetch): Promise<LlmTokenCounting> {
   try {
     const [json, config] = await Promise.all([
-      readJson(new URL('tokenizer.json', modelFolderUrl).href, fetchImpl),
-      readJson(new URL('tokenizer_config.json', modelFolderUrl).href, fetchImpl).catch(() => ({})),
+      readWebLlmJson(new URL('tokenizer.json', modelFolderUrl).href, 'webllm/model', fetchImpl),
+      readWebLlmJson(new URL('tokenizer_config.json', modelFolderUrl).href, 'webllm/model', fetchImpl).catch(() => ({})),
     ]);
     const counter = await loadTokenCounter({
       tokenizerJson: json as TokenizerJson,
