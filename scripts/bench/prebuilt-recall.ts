@@ -7,6 +7,7 @@
 import { foundNearTies, NEAR_TIE } from '../../src/prebuilt/ivf-depths.js';
 import { topIndices } from '../../src/prebuilt/ivf.js';
 import type { PrebuiltIndex } from '../../src/prebuilt/reader.js';
+import type { Embedder } from '../../src/embed/embedder.js';
 
 /** recall@10 of `index.denseSearch` over `queries`, strict and with near-ties counted. */
 export async function denseRecall(
@@ -33,4 +34,21 @@ export async function denseRecall(
   const total = Math.max(1, queries.length * 10);
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return { strict: round(strict / total), near_tie: round(tied / total), tie: NEAR_TIE };
+}
+
+/**
+ * Held-out snippet queries: 8 words from the middle of `count` chunk texts spread over the index
+ * (the questions do not name them).
+ *
+ * @example
+ * const snippets = await snippetQueries(embedder, texts, 100)
+ */
+export function snippetQueries(embedder: Pick<Embedder, 'embedQuery'>, texts: readonly string[], count: number): Promise<Float32Array[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, q) => {
+      const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
+      const start = Math.floor(words.length / 3);
+      return embedder.embedQuery(words.slice(start, start + 8).join(' '));
+    }),
+  );
 }

@@ -23,7 +23,7 @@ import { buildIndexFiles } from '../../src/prebuilt/writer.js';
 import type { Chunk } from '../../src/types.js';
 import { codeWord } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
-import { denseRecall } from './prebuilt-recall.js';
+import { denseRecall, snippetQueries } from './prebuilt-recall.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -129,16 +129,9 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
     const index = await kb.index();
     const samples = 50;
     const questionQueries = await Promise.all(Array.from({ length: samples }, (_, q) => embedder.embedQuery(questions[(q * 104729 + 1) % count])));
-    // Held-out snippets: 8 words from the middle of chunks the questions do not name.
-    const snippetQueries = await Promise.all(
-      Array.from({ length: samples }, (_, q) => {
-        const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
-        const start = Math.floor(words.length / 3);
-        return embedder.embedQuery(words.slice(start, start + 8).join(' '));
-      }),
-    );
+    const snippets = await snippetQueries(embedder, texts, samples);
     const questionRecall = await denseRecall(index, vectors, questionQueries);
-    const snippetRecall = await denseRecall(index, vectors, snippetQueries);
+    const snippetRecall = await denseRecall(index, vectors, snippets);
     return {
       first_query_kb: round(firstQueryKb, 1),
       next_query_kb: round(next[Math.floor(next.length / 2)], 1),

@@ -23,7 +23,7 @@ import { buildSite } from '../../src/prebuilt/site.js';
 import { generateSite, writeSite } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { benchPrebuiltScale } from './prebuilt-scale.js';
-import { denseRecall } from './prebuilt-recall.js';
+import { denseRecall, snippetQueries } from './prebuilt-recall.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const PAGES = 1000;
@@ -129,15 +129,9 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
     const texts = [...records.values()].map((record) => embeddingText(record.chunk));
     const vectors = await embedder.embedPassages(texts);
     const questionQueries = await Promise.all(Array.from({ length: 100 }, (_, q) => embedder.embedQuery(pages[(q * 7 + 1) % PAGES].question)));
-    const snippetQueries = await Promise.all(
-      Array.from({ length: 100 }, (_, q) => {
-        const words = texts[(q * 7919 + 5) % texts.length].split(/\s+/);
-        const start = Math.floor(words.length / 3);
-        return embedder.embedQuery(words.slice(start, start + 8).join(' '));
-      }),
-    );
+    const snippets = await snippetQueries(embedder, texts, 100);
     const questionRecall = await denseRecall(index, vectors, questionQueries);
-    const snippetRecall = await denseRecall(index, vectors, snippetQueries);
+    const snippetRecall = await denseRecall(index, vectors, snippets);
     return {
       first_query_kb: round(firstQueryKb, 1),
       next_query_kb: round(median(next), 1),
