@@ -12,7 +12,6 @@ import { LexicalIndex, type LexicalHit } from '../lexical/lexical-index.js';
 import { OpenPostings } from '../lexical/open-postings.js';
 import { FrozenPostings } from '../lexical/postings.js';
 import { resolveTokenizerOptions } from '../lexical/tokenizer.js';
-import { hash64 } from '../util/hash.js';
 import type { VectorHit } from '../vector/types.js';
 import {
   checkManifest,
@@ -22,18 +21,15 @@ import {
   decodeShard,
   type Directory,
   type Fragment,
-  type MemberRef,
-  type PrebuiltFileRef,
   type PrebuiltIndexEntry,
   type PrebuiltManifest,
-  packName,
   type Shard,
   type ShardChunk,
   type ShardPage,
 } from './format.js';
 import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type PartitionHead, rowBytes } from './format-vectors.js';
-import { gunzip } from './gzip.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
+import { IndexFiles } from './index-files.js';
 import { centroidScores, estimate } from './ivf-build.js';
 import { signTable, topIndices } from './ivf.js';
 
@@ -41,8 +37,6 @@ export { topIndices } from './ivf.js';
 
 /** Most bytes a manifest may have. */
 const MAX_MANIFEST_BYTES = 1 << 20;
-/** Most bytes any part may inflate to, whatever the index declares. */
-const MAX_PART_BYTES = 64 << 20;
 /** Rows of a partition closer than this are read in one range request. */
 const ROW_GAP = 3;
 
@@ -96,15 +90,8 @@ export function pickIndex(manifest: PrebuiltManifest, lang: string | undefined):
  * const chunks = await index.chunks(hits.map((hit) => Number(hit.id)))
  */
 export class PrebuiltIndex {
-  /** Index bytes fetched so far (as stored: compressed). */
-  bytesFetched = 0;
-  /** Requests made so far. */
-  filesFetched = 0;
-  /** Whether the server answered a range request with the whole file: packs are then read whole. */
-  rangesIgnored = false;
-  private readonly files = new Map<string, Promise<Uint8Array>>();
-  private readonly wholePacks = new Map<number, Promise<Uint8Array>>();
-  private readonly members = new Map<string, Promise<Uint8Array>>();
+  /** The index's files and pack members, each fetched once. */
+  private readonly files: IndexFiles;
   private directoryLoad: Promise<Directory> | undefined;
   private centroidsLoad: Promise<Centroids> | undefined;
   private readonly fragments = new Map<number, Promise<Fragment>>();
@@ -118,8 +105,25 @@ export class PrebuiltIndex {
     readonly manifestUrl: string,
     readonly manifest: PrebuiltManifest,
     readonly entry: PrebuiltIndexEntry,
-    private readonly requests: RequestSettings,
-  ) {}
+    requests: RequestSettings,
+  ) {
+    this.files = new IndexFiles(manifestUrl, entry.path, requests);
+  }
+
+  /** Index bytes fetched so far (as stored: compressed). */
+  get bytesFetched(): number {
+    return this.files.bytesFetched;
+  }
+
+  /** Requests made so far. */
+  get filesFetched(): number {
+    return this.files.filesFetched;
+  }
+
+  /** Whether the server answered a range request with the whole file: packs are then read whole. */
+  get rangesIgnored(): boolean {
+    return this.files.rangesIgnored;
+  }
 
   /**
    * Fetches and checks the manifest: `CORRUPT_DATA` when it is not one (or names a file outside
@@ -145,76 +149,13 @@ export class PrebuiltIndex {
     indexFileUrl(manifestUrl, `${entry.path}${entry.directory.name}`);
     if (entry.vectors) indexFileUrl(manifestUrl, `${entry.path}${entry.vectors.name}`);
     const index = new PrebuiltIndex(manifestUrl, manifest, entry, requests);
-    index.bytesFetched += fetched.transferred;
-    index.filesFetched++;
+    index.files.count(fetched.transferred);
     return index;
-  }
-
-  /** A whole gzip file the manifest declares (directory, centroids), decompressed and checked. */
-  private file(ref: PrebuiltFileRef): Promise<Uint8Array> {
-    let load = this.files.get(ref.name);
-    if (!load) {
-      load = (async () => {
-        const url = indexFileUrl(this.manifestUrl, this.entry.path + ref.name);
-        const fetched = await fetchBytes(url, this.requests, { maxBytes: ref.bytes });
-        this.bytesFetched += fetched.transferred;
-        this.filesFetched++;
-        return checked(await gunzip(fetched.bytes, ref.name, Math.min(ref.raw, MAX_PART_BYTES)), ref.raw, ref.hash, ref.name);
-      })();
-      load.catch(() => this.files.delete(ref.name));
-      this.files.set(ref.name, load);
-    }
-    return load;
-  }
-
-  /** Bytes `[start, start + length)` of a pack: a range request, or a slice of the whole pack. */
-  private async packRange(directory: Directory, pack: number, start: number, length: number): Promise<Uint8Array> {
-    if (!this.rangesIgnored) {
-      const url = indexFileUrl(this.manifestUrl, this.entry.path + packName(directory.packs[pack]));
-      const fetched = await fetchBytes(url, this.requests, { maxBytes: directory.packs[pack].bytes, range: { start, length } });
-      this.bytesFetched += fetched.transferred;
-      this.filesFetched++;
-      if (fetched.ranged) return fetched.bytes;
-      this.rangesIgnored = true;
-    }
-    return (await this.wholePack(directory, pack)).subarray(start, start + length);
-  }
-
-  private wholePack(directory: Directory, pack: number): Promise<Uint8Array> {
-    let load = this.wholePacks.get(pack);
-    if (!load) {
-      const ref = directory.packs[pack];
-      const name = packName(ref);
-      load = (async () => {
-        const fetched = await fetchBytes(indexFileUrl(this.manifestUrl, this.entry.path + name), this.requests, { maxBytes: ref.bytes });
-        this.bytesFetched += fetched.transferred;
-        this.filesFetched++;
-        return checked(fetched.bytes, ref.bytes, ref.hash, name);
-      })();
-      load.catch(() => this.wholePacks.delete(pack));
-      this.wholePacks.set(pack, load);
-    }
-    return load;
-  }
-
-  /** A member's bytes, decompressed unless `compressed` is false, its length and hash checked. */
-  private member(directory: Directory, ref: MemberRef, what: string, compressed = true): Promise<Uint8Array> {
-    const key = `${ref.pack}:${ref.offset}`;
-    let load = this.members.get(key);
-    if (!load) {
-      load = (async () => {
-        const stored = await this.packRange(directory, ref.pack, ref.offset, ref.length);
-        return checked(compressed ? await gunzip(stored, what, Math.min(ref.raw, MAX_PART_BYTES)) : stored, ref.raw, ref.hash, what);
-      })();
-      load.catch(() => this.members.delete(key));
-      this.members.set(key, load);
-    }
-    return load;
   }
 
   /** The directory: chunk lengths and pages, the packs, where fragments, shards and partitions lie. */
   directory(): Promise<Directory> {
-    this.directoryLoad ??= this.file(this.entry.directory).then((bytes) => decodeDirectory(bytes, this.entry.directory.name));
+    this.directoryLoad ??= this.files.file(this.entry.directory).then((bytes) => decodeDirectory(bytes, this.entry.directory.name));
     this.directoryLoad.catch(() => (this.directoryLoad = undefined));
     return this.directoryLoad;
   }
@@ -223,7 +164,7 @@ export class PrebuiltIndex {
   centroids(): Promise<Centroids> {
     const ref = this.entry.vectors;
     if (!ref) return Promise.reject(new RagError('INVALID_ARGUMENT', 'This prebuilt index has no vectors (it was built without an embedding model).'));
-    this.centroidsLoad ??= this.file(ref).then((bytes) => {
+    this.centroidsLoad ??= this.files.file(ref).then((bytes) => {
       const centroids = decodeCentroids(bytes, ref.name);
       if (centroids.dimension !== this.entry.model?.dimension) corruptIndex(ref.name, `its centroids have ${centroids.dimension} dimensions`);
       return centroids;
@@ -236,7 +177,7 @@ export class PrebuiltIndex {
     let load = this.fragments.get(index);
     if (!load) {
       const what = `lexical fragment ${index}`;
-      load = this.member(directory, directory.fragments[index], what).then((bytes) => decodeFragment(bytes, what));
+      load = this.files.member(directory, directory.fragments[index], what).then((bytes) => decodeFragment(bytes, what));
       load.catch(() => this.fragments.delete(index));
       this.fragments.set(index, load);
     }
@@ -247,7 +188,7 @@ export class PrebuiltIndex {
     let load = this.shards.get(index);
     if (!load) {
       const what = `text shard ${index}`;
-      load = this.member(directory, directory.shards[index], what).then((bytes) => decodeShard(bytes, what));
+      load = this.files.member(directory, directory.shards[index], what).then((bytes) => decodeShard(bytes, what));
       load.catch(() => this.shards.delete(index));
       this.shards.set(index, load);
     }
@@ -259,7 +200,7 @@ export class PrebuiltIndex {
     if (!load) {
       const what = `vector partition ${partition}`;
       const { head, count } = directory.partitions[partition];
-      load = this.member(directory, head, what, false).then((bytes) => {
+      load = this.files.member(directory, head, what, false).then((bytes) => {
         const decoded = decodePartitionHead(bytes, dimension, what);
         if (decoded.numbers.length !== count || decoded.numbers.some((number) => number >= directory.chunkCount)) corruptIndex(what, 'its chunk numbers do not match the directory');
         return decoded;
@@ -280,7 +221,7 @@ export class PrebuiltIndex {
       while (j + 1 < missing.length && missing[j + 1] - missing[j] <= ROW_GAP) j++;
       const first = missing[i];
       const last = missing[j];
-      const span = this.packRange(directory, ref.pack, ref.offset + ref.length + first * size, (last - first + 1) * size);
+      const span = this.files.packRange(directory, ref.pack, ref.offset + ref.length + first * size, (last - first + 1) * size);
       for (const row of missing.slice(i, j + 1)) {
         const number = head.numbers[row];
         const what = `vector partition ${partition}, row ${row}`;
@@ -456,11 +397,4 @@ function binarySearch(sorted: readonly string[], value: string): number {
     else high = middle - 1;
   }
   return -1;
-}
-
-/** Checks a part's length and hash. */
-function checked(bytes: Uint8Array, length: number, hash: string, what: string): Uint8Array {
-  if (bytes.length !== length) corruptIndex(what, `it has ${bytes.length} bytes, not the ${length} the index declares`);
-  if (hash64(bytes) !== hash) corruptIndex(what, 'its bytes do not match the checksum in the index');
-  return bytes;
 }
