@@ -44,9 +44,9 @@ export interface PartitionHead {
   bits: Uint8Array;
 }
 
-/** Encodes a partition's head. */
+/** Encodes a partition's head, with a CRC-32 of its bytes at the end (it is stored uncompressed). */
 export function encodePartitionHead(head: PartitionHead): Uint8Array {
-  const out = new ByteWriter(head.bits.length + head.numbers.length * 3 + 16);
+  const out = new ByteWriter(head.bits.length + head.numbers.length * 3 + 20);
   writeMagic(out, 'partition');
   out.varint(head.numbers.length);
   let previous = 0;
@@ -55,18 +55,22 @@ export function encodePartitionHead(head: PartitionHead): Uint8Array {
     previous = number;
   }
   out.bytes(head.bits);
+  out.u32(crc32(out.view()));
   return out.view().slice();
 }
 
 /** Decodes a partition's head. */
 export function decodePartitionHead(bytes: Uint8Array, dimension: number, what = 'partition'): PartitionHead {
   return guard(what, () => {
-    const reader = new ByteReader(bytes);
+    if (bytes.length < 4) corruptIndex(what, 'too short');
+    const body = bytes.subarray(0, bytes.length - 4);
+    if (crc32(body) !== new DataView(bytes.buffer, bytes.byteOffset + body.length, 4).getUint32(0, true)) corruptIndex(what, 'its CRC-32 does not match');
+    const reader = new ByteReader(body);
     readMagic(reader, 'partition', what);
     const count = reader.varint();
     const numbers = reader.offsets(count).subarray(1).slice();
     const bits = reader.bytes(count * Math.ceil(dimension / 8)).slice();
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
+    if (reader.offset !== body.length) corruptIndex(what, 'trailing bytes');
     return { numbers, bits };
   });
 }

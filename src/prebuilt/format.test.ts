@@ -25,7 +25,7 @@ function expectCorrupt(run: () => unknown): void {
 
 describe('prebuilt format', () => {
   it('round-trips the directory, fragments, centroids, partitions, rows and shards', () => {
-    const member = (pack: number, offset: number) => ({ pack, offset, length: 10, raw: 30, hash: '0123456789abcdef' });
+    const member = (pack: number, offset: number) => ({ pack, offset, length: 10, raw: 30 });
     const directory = {
       lexicalSettings: '{"k1":1.2}', chunkCount: 3, pageCount: 2, textLengths: [5, 7, 9], contextLengths: [1, 0, 2],
       chunkPage: Uint32Array.of(0, 0, 1), packs: [{ hash: 'fedcba9876543210', bytes: 100 }, { hash: '00000000000000ff', bytes: 40 }],
@@ -62,6 +62,11 @@ describe('prebuilt format', () => {
     const row = encodeRow(Int8Array.of(1, 2, 3, 4), 0.1);
     row[1] ^= 1;
     expectCorrupt(() => decodeRow(row, 4));
+    // A partition is stored uncompressed: its own CRC-32 catches a flipped bit.
+    const head = encodePartitionHead({ numbers: Uint32Array.of(2, 5), bits: Uint8Array.of(7, 9) });
+    expect(decodePartitionHead(head, 8)).toEqual({ numbers: Uint32Array.of(2, 5), bits: Uint8Array.of(7, 9) });
+    head[head.length - 6] ^= 4;
+    expectCorrupt(() => decodePartitionHead(head, 8));
   });
 
   it('finds a chunk through its centroid and residual bits; topIndices ranks like a sort', () => {

@@ -14,9 +14,9 @@
  * A vector partition holds its chunks' numbers, one sign bit per dimension of each chunk's residual
  * (the chunk minus its centroid: the second, estimated step), then one row per chunk: its int8
  * vector, scale and CRC-32 (the rescoring step, fetched row by row). A member's reference gives its
- * pack, offset, stored and decompressed length and the hash of its decompressed bytes, all checked
- * on load; a pack's name is the hash of its bytes, so a manifest never reads ranges of a rebuilt
- * file. A server that ignores Range is read too: the reader then takes whole packs (each at most
+ * pack, offset, stored and decompressed length (offsets stored as the gap after the previous
+ * member of the same pack); its bytes are checked by gzip's CRC-32 (a partition: its own CRC-32);
+ * a pack's name is the hash of its bytes, so a manifest never reads ranges of a rebuilt file. A server that ignores Range is read too: the reader then takes whole packs (each at most
  * `packBytes`, a build option) and keeps them. The `.bin` suffix keeps servers from sending them
  * with `Content-Encoding: gzip` (the loader decompresses members itself).
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
@@ -28,7 +28,7 @@ import { hash64 } from '../util/hash.js';
 /** The `format` field of a manifest. */
 export const PREBUILT_FORMAT = 'inpage-rag-index';
 /** The format version this code writes and reads. */
-export const PREBUILT_VERSION = 3;
+export const PREBUILT_VERSION = 4;
 
 /** A file of the index: its path relative to the manifest, stored and decompressed sizes, and the hash of its (decompressed) bytes. */
 export interface PrebuiltFileRef {
@@ -38,13 +38,16 @@ export interface PrebuiltFileRef {
   hash: string;
 }
 
-/** Where a member lies: its pack, offset and stored length; its decompressed length and hash. */
+/**
+ * Where a member lies: its pack, offset and stored length, and its decompressed length. No hash:
+ * a pack's name is the hash of its bytes, gzip members carry their own CRC-32 (checked when they
+ * inflate) and a vector partition ends with one, so the directory does not grow by a checksum per member.
+ */
 export interface MemberRef {
   pack: number;
   offset: number;
   length: number;
   raw: number;
-  hash: string;
 }
 
 /** A pack: the hash of its bytes (its name is `pack-<hash>.bin`) and its size. */
@@ -216,18 +219,32 @@ export function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: st
   if (version !== PREBUILT_VERSION) corruptIndex(what, `format version ${version} is not ${PREBUILT_VERSION}`);
 }
 
-function writeMember(out: ByteWriter, ref: MemberRef): void {
-  out.varint(ref.pack);
-  out.varint(ref.offset);
-  out.varint(ref.length);
-  out.varint(ref.raw);
-  writeHash(out, ref.hash);
+/** Writes member references: a member's offset is stored as the gap after the previous member's end in the same pack. */
+function writeMembers(out: ByteWriter, refs: readonly MemberRef[]): void {
+  let pack = -1;
+  let end = 0;
+  for (const ref of refs) {
+    out.varint(ref.pack);
+    // Low bit set: the gap after the previous member (usually 0); clear: the offset itself.
+    out.varint(ref.pack === pack && ref.offset >= end ? (ref.offset - end) * 2 + 1 : ref.offset * 2);
+    out.varint(ref.length);
+    out.varint(ref.raw);
+    pack = ref.pack;
+    end = ref.offset + ref.length;
+  }
 }
 
-function readMember(reader: ByteReader, packs: number): MemberRef {
-  const ref = { pack: reader.varint(), offset: reader.varint(), length: reader.varint(), raw: reader.varint(), hash: readHash(reader) };
-  if (ref.pack >= packs) corruptIndex('directory', `a member names pack ${ref.pack} of ${packs}`);
-  return ref;
+function readMembers(reader: ByteReader, count: number, packs: number): MemberRef[] {
+  let end = 0;
+  return Array.from({ length: count }, () => {
+    const pack = reader.varint();
+    const stored = reader.varint();
+    const offset = stored % 2 === 1 ? end + (stored - 1) / 2 : stored / 2;
+    const ref = { pack, offset, length: reader.varint(), raw: reader.varint() };
+    if (ref.pack >= packs) corruptIndex('directory', `a member names pack ${ref.pack} of ${packs}`);
+    end = ref.offset + ref.length;
+    return ref;
+  });
 }
 
 /** Encodes the directory. */
@@ -252,17 +269,17 @@ export function encodeDirectory(directory: Directory): Uint8Array {
   }
   out.varint(directory.fragmentFirstTerms.length);
   for (const term of directory.fragmentFirstTerms) writeString(out, term);
-  for (const ref of directory.fragments) writeMember(out, ref);
+  writeMembers(out, directory.fragments);
   out.varint(directory.shardFirstChunks.length);
   previous = 0;
   for (const first of directory.shardFirstChunks) {
     out.varint(first - previous);
     previous = first;
   }
-  for (const ref of directory.shards) writeMember(out, ref);
+  writeMembers(out, directory.shards);
   out.varint(directory.partitions.length);
+  writeMembers(out, directory.partitions.map((partition) => partition.head));
   for (const partition of directory.partitions) {
-    writeMember(out, partition.head);
     out.varint(partition.count);
     writeF32s(out, Float32Array.of(partition.scale));
   }
@@ -284,11 +301,12 @@ export function decodeDirectory(bytes: Uint8Array, what = 'directory'): Director
     const packs = Array.from({ length: reader.varint() }, () => ({ hash: readHash(reader), bytes: reader.varint() }));
     const fragmentCount = reader.varint();
     const fragmentFirstTerms = Array.from({ length: fragmentCount }, () => readString(reader, decoder));
-    const fragments = Array.from({ length: fragmentCount }, () => readMember(reader, packs.length));
+    const fragments = readMembers(reader, fragmentCount, packs.length);
     const shardCount = reader.varint();
     const shardFirstChunks = Array.from(reader.offsets(shardCount).subarray(1));
-    const shards = Array.from({ length: shardCount }, () => readMember(reader, packs.length));
-    const partitions = Array.from({ length: reader.varint() }, () => ({ head: readMember(reader, packs.length), count: reader.varint(), scale: readF32s(reader, 1)[0] }));
+    const shards = readMembers(reader, shardCount, packs.length);
+    const heads = readMembers(reader, reader.varint(), packs.length);
+    const partitions = heads.map((head) => ({ head, count: reader.varint(), scale: readF32s(reader, 1)[0] }));
     if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
     for (const ref of [...fragments, ...shards, ...partitions.map((partition) => partition.head)]) {
       if (ref.offset + ref.length > packs[ref.pack].bytes) corruptIndex(what, `a member ends past its pack`);

@@ -22,15 +22,15 @@ export class PackWriter {
   constructor(private readonly packBytes: number) {}
 
   /**
-   * Adds a member of `kind`: `raw` is stored gzip-compressed (or as is with `compress: false`);
-   * `hashed` is the part whose hash the reference carries (default: all of `raw`).
+   * Adds a member of `kind`: `raw` is stored gzip-compressed (or as is with `compress: false`, when
+   * it carries its own checksum); `extra` bytes follow it in the pack, outside the member.
    */
-  add(kind: string, raw: Uint8Array, options: { compress?: boolean; hashed?: Uint8Array; extra?: Uint8Array } = {}): PendingMember {
+  add(kind: string, raw: Uint8Array, options: { compress?: boolean; extra?: Uint8Array } = {}): PendingMember {
     const stored = options.compress === false ? raw : new Uint8Array(gzipSync(raw, { level: 9 }));
     let pack = this.open.get(kind);
     if (!pack) this.open.set(kind, (pack = { parts: [], size: 0, members: [] }));
     const member: PendingMember = {
-      ref: { pack: -1, offset: pack.size, length: stored.length, raw: raw.length, hash: hash64(options.hashed ?? raw) },
+      ref: { pack: -1, offset: pack.size, length: stored.length, raw: raw.length },
     };
     pack.parts.push(stored);
     pack.size += stored.length;
