@@ -52,6 +52,23 @@ describe('prebuilt format', () => {
     expect(decodeShard(encodeShard(shard))).toEqual(shard);
   });
 
+  it('stores a member reference in a few bytes, not one hash per member', () => {
+    const directoryOf = (count: number) => ({
+      lexicalSettings: '{}', chunkCount: count, pageCount: count, textLengths: new Array<number>(count).fill(40), contextLengths: new Array<number>(count).fill(3),
+      chunkPage: Uint32Array.from({ length: count }, (_, i) => i), packs: [{ hash: 'fedcba9876543210', bytes: count * 1500 }],
+      fragmentFirstTerms: [], fragments: [],
+      shardFirstChunks: Array.from({ length: count }, (_, i) => i),
+      shards: Array.from({ length: count }, (_, i) => ({ pack: 0, offset: i * 1500, length: 1500, raw: 4000 })),
+      partitions: [],
+    });
+    const small = encodeDirectory(directoryOf(1000));
+    const large = encodeDirectory(directoryOf(2000));
+    expect(decodeDirectory(large)).toEqual(directoryOf(2000));
+    // Per chunk: two lengths, a page gap, a shard start gap (4 bytes) and a reference: pack, gap,
+    // length, raw (6 bytes); an 8-byte hash per member made it 18.
+    expect((large.length - small.length) / 1000).toBeLessThan(11);
+  });
+
   it('says CORRUPT_DATA for damaged bytes', () => {
     const bytes = encodeFragment({ terms: ['koala'], postings: [Uint8Array.of(1, 0, 2)] });
     expectCorrupt(() => decodeFragment(bytes.subarray(0, bytes.length - 2)));
