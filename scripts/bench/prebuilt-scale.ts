@@ -7,7 +7,9 @@
  * that answers ranges and counts the bytes served. `first_query_kb`: the index data one `ask()`
  * reads once the query model is ready (manifest included); `next_query_kb`: the median of the next
  * 10 questions; `recall@10`: dense top 10 against an exact f32 scan, over 50 questions and 50
- * snippets of chunk text (near-ties counted, and strict: see `prebuilt-recall.ts`).
+ * snippets of chunk text (near-ties counted, and strict: see `prebuilt-recall.ts`);
+ * `top10_95_chunk_share`: how much of the index a search must read to hold 95% of those exact top
+ * 10s (`prebuilt-spread.ts`).
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import type { Chunk } from '../../src/types.js';
 import { codeWord } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { denseRecall, snippetQueries } from './prebuilt-recall.js';
+import { topTenSpread } from './prebuilt-spread.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -132,6 +135,8 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
     const snippets = await snippetQueries(embedder, texts, samples);
     const questionRecall = await denseRecall(index, vectors, questionQueries);
     const snippetRecall = await denseRecall(index, vectors, snippets);
+    const questionSpread = await topTenSpread(index, vectors, questionQueries);
+    const snippetSpread = await topTenSpread(index, vectors, snippets);
     return {
       first_query_kb: round(firstQueryKb, 1),
       next_query_kb: round(next[Math.floor(next.length / 2)], 1),
@@ -141,6 +146,10 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
       'recall@10_snippets': snippetRecall.near_tie,
       'recall@10_snippets_strict': snippetRecall.strict,
       recall_tie: questionRecall.tie,
+      // The share of chunks a search reads before it holds 95% of the exact top 10 (partitions
+      // nearest first): a floor on the codes a first query reads, whatever their size.
+      top10_95_chunk_share: questionSpread.chunks,
+      top10_95_chunk_share_snippets: snippetSpread.chunks,
       files_per_page: round(disk.files / count, 4),
       disk_kb_per_page: round(disk.diskBytes / 1024 / count, 2),
       chunks: entry.counts.chunks,
