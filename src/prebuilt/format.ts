@@ -16,7 +16,8 @@
  * vector, scale and CRC-32 (the rescoring step, fetched row by row). A member's reference gives its
  * pack, offset, stored and decompressed length (offsets stored as the gap after the previous
  * member of the same pack); its bytes are checked by gzip's CRC-32 (a partition: its own CRC-32);
- * a pack's name is the hash of its bytes, so a manifest never reads ranges of a rebuilt file. A server that ignores Range is read too: the reader then takes whole packs (each at most
+ * a pack's name is the hash of its bytes, so a manifest never reads ranges of a rebuilt file. A
+ * server that ignores Range is read too: the reader then takes whole packs (each at most
  * `packBytes`, a build option) and keeps them. The `.bin` suffix keeps servers from sending them
  * with `Content-Encoding: gzip` (the loader decompresses members itself).
  * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).

@@ -1,7 +1,7 @@
 /**
  * The byte layer of a prebuilt index: whole gzip files the manifest declares and members of the
  * packs, each fetched once (a failed fetch is tried again on the next call), with every length
- * and hash checked. A member is read with a range request, or cut from the whole pack when the
+ * checked. A member is read with a range request, or cut from the whole pack when the
  * server ignores `Range`. Whole files are checked against their hash, members against their length
  * (and their own checksum: gzip's CRC-32, a partition's CRC-32, checked where they are decoded).
  * The bytes and requests are counted (the benchmark reads them).
