@@ -5,8 +5,10 @@
  * Per site and engine it builds the index (timed; files and 4 KB-block disk size counted), then
  * for each question i of `../shared/sites/questions.jsonl` opens a fresh browser context (empty
  * cache), asks question i (the first question: everything from the page's load to the answer,
- * code included) and then question i+1 (the second question), and reads the bytes served
- * between those marks off a counting server, by kind: code (JS, WASM), index data, model files.
+ * code included), then question i+1 (the second question) and, once the server has been quiet
+ * for a second (what the second question started loading in the background is in), question i+2
+ * (`later_*`: a question once the query model is loaded), and reads the bytes served between those
+ * marks off a counting server, by kind: code (JS, WASM), index data, model files.
  * `hit@1`/`hit@5`: the expected page is the first / among the first five distinct pages of the
  * results of question i. Figures are medians over the questions, in KB (1,024 bytes) as served
  * (uncompressed on the wire; Pagefind's files are gzip on disk and served as they are).
@@ -47,6 +49,9 @@ export interface EngineFigures {
   first_index_kb: number;
   next_query_kb: number;
   next_index_kb: number;
+  /** A third question, once what the second one started loading (a query model) is in. */
+  later_query_kb: number;
+  later_index_kb: number;
   code_kb: number;
   model_kb: number;
   'hit@1': number;
@@ -199,10 +204,21 @@ async function askOnPage(page: import('playwright-core').Page, question: string)
   }
 }
 
+/** Waits until the server has served nothing for a second (at most a minute). */
+async function quietServer(server: CountingServer): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let seen = -1;
+  while (seen !== server.log.length && Date.now() < deadline) {
+    seen = server.log.length;
+    await new Promise((done) => setTimeout(done, 1_000));
+  }
+}
+
 /** Runs the question pairs of one engine on one site. */
 async function measureEngine(browser: Browser, server: CountingServer, engine: EngineName, questions: readonly Question[], built: BuiltIndex): Promise<EngineFigures> {
   const first: Record<Kind, number>[] = [];
   const next: Record<Kind, number>[] = [];
+  const later: Record<Kind, number>[] = [];
   let hit1 = 0;
   let hit5 = 0;
   let errors = 0;
@@ -228,7 +244,17 @@ async function measureEngine(browser: Browser, server: CountingServer, engine: E
         errors++;
         log(`bench sites: ${engine} second question: ${second.error}`);
       }
-      next.push(bytesByKind(server.log.slice(afterFirst)));
+      const afterSecond = server.log.length;
+      next.push(bytesByKind(server.log.slice(afterFirst, afterSecond)));
+      // Background loads the second question started (the query model and its runtime) settle first.
+      await quietServer(server);
+      const settled = server.log.length;
+      const third = await askOnPage(page, questions[(i + 2) % questions.length].question);
+      if (third.error) {
+        errors++;
+        log(`bench sites: ${engine} third question: ${third.error}`);
+      }
+      later.push(bytesByKind(server.log.slice(settled)));
     } finally {
       await context.close();
     }
@@ -240,6 +266,8 @@ async function measureEngine(browser: Browser, server: CountingServer, engine: E
     first_index_kb: kb(first.map((b) => b.index)),
     next_query_kb: kb(next.map((b) => b.code + b.index + b.model + b.other)),
     next_index_kb: kb(next.map((b) => b.index)),
+    later_query_kb: kb(later.map((b) => b.code + b.index + b.model + b.other)),
+    later_index_kb: kb(later.map((b) => b.index)),
     code_kb: kb(first.map((b) => b.code)),
     model_kb: kb(first.map((b) => b.model)),
     'hit@1': round(hit1 / questions.length, 2),

@@ -4,7 +4,7 @@
  *
  *   npx inpage-rag build <site folder> --out <index folder> [--base-url /docs/] [--clean-urls]
  *       [--model bge-small-en|<model id>|none] [--model-base-url <folder or URL>] [--dtype q8|fp32]
- *       [--cache <folder> | --no-cache] [--single-index] [--max-link-density 0.6|none]
+ *       [--cache <folder> | --no-cache] [--single-index] [--max-link-density 0.6|none] [--dense-budget-kb 384]
  */
 import { resolve } from 'node:path';
 import { isRagError } from '../errors.js';
@@ -23,6 +23,7 @@ const USAGE = `usage: inpage-rag build <site folder> --out <index folder> [optio
   --no-cache                 embed every chunk again
   --single-index             one index for all languages
   --max-link-density <0-1|none>  skip pages whose visible text is mostly links (default 0.6)
+  --dense-budget-kb <KB>         most a question's dense pass reads on a large site (default 384)
 `;
 
 interface Parsed {
@@ -31,7 +32,7 @@ interface Parsed {
   flags: Set<string>;
 }
 
-const VALUES = new Set(['out', 'base-url', 'model', 'model-base-url', 'dtype', 'cache', 'max-link-density']);
+const VALUES = new Set(['out', 'base-url', 'model', 'model-base-url', 'dtype', 'cache', 'max-link-density', 'dense-budget-kb']);
 const FLAGS = new Set(['clean-urls', 'no-cache', 'single-index', 'help', 'quiet']);
 
 function parse(argv: string[]): Parsed {
@@ -58,6 +59,13 @@ function linkDensityOption(value: string | undefined): number | false | undefine
   if (value === 'none') return false;
   const number = Number(value);
   if (!(number >= 0 && number <= 1)) throw new Error('--max-link-density takes a number from 0 to 1, or none');
+  return number;
+}
+
+function budgetOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!(number > 0)) throw new Error('--dense-budget-kb takes a number of KB above 0');
   return number;
 }
 
@@ -105,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
     cacheDir: args.flags.has('no-cache') ? false : args.values.cache,
     maxLinkDensity: linkDensityOption(args.values['max-link-density']),
     singleIndex: args.flags.has('single-index'),
+    denseBudgetKb: budgetOption(args.values['dense-budget-kb']),
     onProgress: args.flags.has('quiet') ? undefined : terminalProgress(),
   });
   process.stderr.write('\n');

@@ -47,4 +47,21 @@ describe('IVF search depths', () => {
     // Either the recall asked for is reached, or every partition is probed at the deepest rescoring.
     if (hard.recall < 0.99) expect(hard.probe).toBe(45);
   });
+
+  it('keeps a query within the byte budget when the recall asked for costs more, and reports the recall it kept', () => {
+    const next = rng(11);
+    const vectors = clustered(2000, 40, 0.05, next);
+    const ivf = buildIvf(vectors, 32, 45);
+    const spread = Array.from({ length: 60 }, (_, q) => unit(vectors[(q * 37) % 2000].map((x, i) => x + vectors[(q * 53 + 11) % 2000][i] + vectors[(q * 71 + 23) % 2000][i])));
+    const free = chooseDepths(vectors, ivf, 0.99, spread);
+    const headBytes = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / ivf.partitions.length;
+    const cost = (choice: { probe: number; rescore: number }) => choice.probe * headBytes + choice.rescore * (32 + 8);
+    const budget = cost(free) / 3;
+    const bounded = chooseDepths(vectors, ivf, 0.99, spread, undefined, budget);
+    expect(cost(bounded)).toBeLessThanOrEqual(budget);
+    expect(bounded.recall).toBeLessThan(0.99);
+    expect(bounded.recall).toBeLessThanOrEqual(free.recall);
+    // A budget that holds the unbounded choice changes nothing.
+    expect(chooseDepths(vectors, ivf, 0.99, spread, undefined, cost(free))).toEqual(free);
+  });
 });

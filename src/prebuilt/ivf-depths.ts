@@ -39,8 +39,12 @@ export function foundNearTies(exactScoresOfHits: readonly number[], kthExact: nu
  * The cheapest `probe` and `rescore` (bytes a query reads: partition heads and int8 rows) whose
  * top 10 holds `recall` of the exact top 10 (near-ties counted) for every query set: up to 100
  * chunks used as queries (each left out of its own results) and the `queries` given (vectors of
- * short snippets of chunk text, as questions are short). When no pair reaches it, every partition
- * is probed and the deepest rescoring kept.
+ * short snippets of chunk text, as questions are short). When no pair reaches it, the pair with
+ * the best recall is kept (every partition, the deepest rescoring).
+ *
+ * `budgetBytes` caps what a query may read: pairs that cost more are not considered, and when none
+ * within it reaches `recall`, the best recall within it is kept (the cheapest pair when even that
+ * is over), so the first question of a large site reads a bounded amount whatever its recall.
  */
 export function chooseDepths(
   vectors: readonly Float32Array[],
@@ -48,6 +52,7 @@ export function chooseDepths(
   recall: number,
   queries: readonly Float32Array[] = [],
   report?: (grid: { probes: readonly number[]; rescores: readonly number[]; shares: number[][][] }) => void,
+  budgetBytes = Infinity,
 ): DepthsChoice {
   const count = vectors.length;
   const partitions = ivf.partitions.length;
@@ -61,15 +66,19 @@ export function chooseDepths(
   report?.({ probes, rescores, shares });
   const headBytes = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / Math.max(1, partitions);
   const dimension = ivf.centroids.dimension;
-  let best: DepthsChoice & { cost: number } = { probe: partitions, rescore: rescores[rescores.length - 1], recall: 0, cost: Infinity };
-  probes.forEach((probe, p) =>
-    rescores.forEach((depth, r) => {
-      const share = Math.min(...shares.map((found) => found[p][r]));
-      const cost = probe * headBytes + depth * (dimension + 8);
-      if (share >= recall && cost < best.cost) best = { probe, rescore: depth, recall: share, cost };
-    }),
+  const pairs = probes.flatMap((probe, p) =>
+    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: probe * headBytes + rescore * (dimension + 8) })),
   );
-  if (best.cost === Infinity) best.recall = Math.min(...shares.map((found) => found[probes.length - 1][rescores.length - 1]));
+  const affordable = pairs.filter((pair) => pair.cost <= budgetBytes);
+  const cheapest = (list: typeof pairs) => list.reduce((a, b) => (b.cost < a.cost ? b : a));
+  const reaching = affordable.filter((pair) => pair.recall >= recall);
+  let best: (typeof pairs)[number];
+  if (reaching.length > 0) best = cheapest(reaching);
+  else if (affordable.length > 0) {
+    // The best recall within the budget, the cheaper of equals.
+    const top = Math.max(...affordable.map((pair) => pair.recall));
+    best = cheapest(affordable.filter((pair) => pair.recall === top));
+  } else best = cheapest(pairs);
   return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000 };
 }
 

@@ -47,6 +47,8 @@ export interface BuildSiteOptions extends PageUrlOptions {
   /** Estimated candidates a dense search rescores, and partitions it reads; default `auto` (measured). */
   rescore?: number | 'auto';
   probe?: number | 'auto';
+  /** KB a question's dense pass may read when the depths are `auto` (default 384; see `buildIndexFiles`). */
+  denseBudgetKb?: number;
   /** IVF partitions; default about √chunks. */
   partitions?: number;
   /** Bytes of text a shard collects, of postings a lexical fragment collects, of members a pack collects. */
@@ -286,7 +288,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
     const built = await buildIndexFiles({
       pages: group, lang, embedder, cache, chunking: options.chunking,
-      rescore: options.rescore, probe: options.probe, partitions: options.partitions, packBytes: options.packBytes,
+      rescore: options.rescore, probe: options.probe, denseBudgetKb: options.denseBudgetKb, partitions: options.partitions, packBytes: options.packBytes,
       shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
     });
     await mkdir(target, { recursive: true });

@@ -67,6 +67,12 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   rescore: 'auto' as number | 'auto',
   /** Share of the exact top 10 that `auto` keeps, measured after rescoring (a margin over 0.95 for queries it did not see). */
   rescoreRecall: 0.96,
+  /**
+   * KB a query's dense pass may read (probed partition heads and rescored int8 rows) when `auto`
+   * picks the depths: on a site so large that `rescoreRecall` costs more, the best recall within
+   * it is kept (the manifest's `rescoreRecall` says which), so a first question stays bounded.
+   */
+  denseBudgetKb: 384,
 });
 
 /** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
@@ -102,6 +108,7 @@ export interface BuildIndexOptions {
   probe?: number | 'auto';
   rescore?: number | 'auto';
   rescoreRecall?: number;
+  denseBudgetKb?: number;
   /**
    * The same index as an earlier build wrote it: its measured depths are kept when at most 1% of
    * the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
@@ -302,6 +309,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   let probe = 0;
   let rescore = 0;
   let measuredRecall: number | undefined;
+  let recallTarget: number | undefined;
   if (embedder && chunks.length > 0) {
     const ivf = buildIvf(vectors, dimension, settings.partitions);
     centroidFile = storeFile(files, 'centroids', encodeCentroids(ivf.centroids));
@@ -325,11 +333,14 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     if (auto && keep) measured = { probe: previous.probe, rescore: previous.rescore };
     else if (auto) {
       const queries = (await embedTexts(snippetQueries(chunks), chunks.length, options, cache!)).vectors;
-      measured = chooseDepths(vectors, ivf, settings.rescoreRecall, queries);
+      const choice = chooseDepths(vectors, ivf, settings.rescoreRecall, queries, undefined, settings.denseBudgetKb * 1024);
+      measured = choice;
+      // Below the target only when the budget stopped it: the manifest then says what was measured.
+      recallTarget = Math.min(settings.rescoreRecall, choice.recall);
     }
     probe = Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe);
     rescore = Math.min(chunks.length, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore);
-    if (measured) measuredRecall = settings.rescoreRecall;
+    if (measured) measuredRecall = recallTarget ?? previous?.rescoreRecall ?? settings.rescoreRecall;
   }
   packs.finish();
   for (const [name, bytes] of packs.files) files.set(name, bytes);
