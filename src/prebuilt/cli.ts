@@ -4,7 +4,7 @@
  *
  *   npx inpage-rag build <site folder> --out <index folder> [--base-url /docs/] [--clean-urls]
  *       [--model bge-small-en|<model id>|none] [--model-base-url <folder or URL>] [--dtype q8|fp32]
- *       [--cache <folder> | --no-cache] [--single-index] [--max-link-density 0.6|none] [--dense-budget-kb 384]
+ *       [--cache <folder> | --no-cache] [--single-index] [--max-link-density 0.6|none] [--dense-budget-kb 2048]
  */
 import { resolve } from 'node:path';
 import { isRagError } from '../errors.js';
@@ -23,7 +23,7 @@ const USAGE = `usage: inpage-rag build <site folder> --out <index folder> [optio
   --no-cache                 embed every chunk again
   --single-index             one index for all languages
   --max-link-density <0-1|none>  skip pages whose visible text is mostly links (default 0.6)
-  --dense-budget-kb <KB>         most a question's dense pass reads on a large site (default 384)
+  --dense-budget-kb <KB>         most a question's dense pass reads on a large site (default 2048)
 `;
 
 interface Parsed {

@@ -47,7 +47,7 @@ export interface BuildSiteOptions extends PageUrlOptions {
   /** Estimated candidates a dense search rescores, and partitions it reads; default `auto` (measured). */
   rescore?: number | 'auto';
   probe?: number | 'auto';
-  /** KB a question's dense pass may read when the depths are `auto` (default 384; see `buildIndexFiles`). */
+  /** KB a question's dense pass may read when the depths are `auto` (default 2,048; see `buildIndexFiles`). */
   denseBudgetKb?: number;
   /** IVF partitions; default about √chunks. */
   partitions?: number;

@@ -72,7 +72,7 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
    * picks the depths: on a site so large that `rescoreRecall` costs more, the best recall within
    * it is kept (the manifest's `rescoreRecall` says which), so a first question stays bounded.
    */
-  denseBudgetKb: 384,
+  denseBudgetKb: 2048,
 });
 
 /** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
