@@ -3,9 +3,10 @@
  * IndexedDB in headless Chromium (tiny embedder, q8 on WASM), then opened again and asked its first
  * hybrid search. The store is seeded with one `importFile` of a generated export
  * (`store-export.ts`: the bench's seeded text, chunked in Node, with synthetic clustered vectors
- * declared as the tiny model's), not by embedding. The vectors are the tiny model's 64-d: the
- * engine keeps stored vectors only when their model id and dimension match its loaded model, and
- * no 384-d model runs here. Each run reloads the page (a fresh JavaScript heap and IndexedDB
+ * declared as the model's), not by embedding. The vectors are 384-d, declared as those of
+ * `tiny-bge-384` (the tiny embedder generated at 384 dimensions into a temporary folder by
+ * `scripts/fixtures/tiny-bge-384.mjs` and served beside the export): the engine keeps stored
+ * vectors only when their model id and dimension match its loaded model. Each run reloads the page (a fresh JavaScript heap and IndexedDB
  * connection); the engine's code is loaded first with a throw-away memory engine, so the figure is
  * the store's open (records, snapshot, indexes) plus the model's session and the first search,
  * not the dev server serving modules. `store_open_ms_10k` runs with the ONNX runtime already
@@ -21,6 +22,11 @@
  *
  *   node --import tsx scripts/bench/store.ts
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
 import { sectionLog } from '../lib/bench-fill.js';
@@ -59,7 +65,9 @@ const TARGET_CHUNKS = Number(process.env.STORE_BENCH_CHUNKS ?? 10_000);
 const LARGE_CHUNKS = Number(process.env.STORE_BENCH_LARGE_CHUNKS ?? 100_000);
 const RUNS = 6;
 const LARGE_RUNS = 2;
-const MODEL = { id: 'tiny-bge', dimension: 64 };
+/** The tiny embedder at 384 dimensions (the real bge-small models' size), generated at bench time into a temporary folder. */
+const MODEL = { id: 'tiny-bge-384', dimension: 384 };
+const MODEL_SCRIPT = fileURLToPath(new URL('../fixtures/tiny-bge-384.mjs', import.meta.url));
 const QUERIES = [
   'water system of the city in the first year',
   'music people made during their life',
@@ -70,7 +78,8 @@ const QUERIES = [
 
 const ENGINE = {
   embedding: { model: MODEL.id, device: 'wasm', dtype: 'q8', batchSize: 64 },
-  runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+  // Set to the export server's models folder once it runs.
+  runtime: { modelBaseUrl: '', allowRemoteModels: false, useBrowserCache: false },
   storage: 'indexeddb',
   name: 'bench',
   worker: false,
@@ -221,8 +230,14 @@ export async function benchStore(): Promise<StoreBench> {
     const page = await context.newPage();
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    const files = await serveExport();
-    closeFiles = files.close;
+    const modelsDir = await mkdtemp(join(tmpdir(), 'inpage-rag-models-'));
+    execFileSync(process.execPath, [MODEL_SCRIPT, '--out', modelsDir], { stdio: 'pipe' });
+    const files = await serveExport({ modelsDir });
+    ENGINE.runtime.modelBaseUrl = files.modelsUrl;
+    closeFiles = async () => {
+      await files.close();
+      await rm(modelsDir, { recursive: true, force: true });
+    };
     await openPage(page, server.origin);
 
     const started = performance.now();
