@@ -51,6 +51,8 @@ export interface StoreBench {
   store_open_100k_breakdown: OpenBreakdown | null;
   /** A hybrid search on the open 100,000-chunk store (median), or null. */
   search_ms_100k: number | null;
+  /** Where a hybrid search's time goes (medians of the engine's own timings): query embedding, vector scan, BM25, fusion. */
+  search_100k_breakdown: { embed_ms: number; vector_ms: number; lexical_ms: number; fuse_ms: number; total_ms: number } | null;
   /** The engine's memory (V8 heap + array buffers) over chunks × dimension × 4, or null. */
   store_open_100k_memory_ratio: number | null;
   store_open_100k_memory_bytes: number | null;
@@ -97,7 +99,7 @@ interface RagLike {
   importFile(bytes: Uint8Array, options?: { replace?: boolean }): Promise<{ imported: number; reembedded: number }>;
   ready(): Promise<unknown>;
   status(): Promise<{ chunks: number; embedding: { dimension: number } | null; store: { openTimings?: Record<string, number> | null } }>;
-  searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[] }>;
+  searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[]; timings: Record<string, number> }>;
   storageBreakdown(): Promise<Record<string, number>>;
   storageEstimate(): Promise<{ usage: number | null }>;
   close(): Promise<void>;
@@ -145,10 +147,16 @@ function breakdownOf(runs: Run[]): OpenBreakdown {
   };
 }
 
+function searchBreakdown(timings: Record<string, number>[]): NonNullable<StoreBench['search_100k_breakdown']> {
+  const of = (key: string) => round(median(timings.map((timing) => timing[key] ?? 0)));
+  return { embed_ms: of('embedMs'), vector_ms: of('vectorMs'), lexical_ms: of('lexicalMs'), fuse_ms: of('fuseMs'), total_ms: of('totalMs') };
+}
+
 type Run = {
   totalMs: number;
   firstSearchMs: number;
   searchMs: number[];
+  searchTimings: Record<string, number>[];
   timings: Record<string, number>;
   bytes: Record<string, number>;
   usage: number | null;
@@ -197,11 +205,13 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       async ({ queries, measure, sizes }) => {
         const rag = (window as unknown as Window).benchRag!;
         const searchMs: number[] = [];
+        const searchTimings: Record<string, number>[] = [];
         if (measure) {
           for (const query of [...queries.slice(1), ...queries.slice(1)]) {
             const started = performance.now();
-            await rag.searchDetailed(query, { k: 8, mode: 'hybrid' });
+            const { timings } = await rag.searchDetailed(query, { k: 8, mode: 'hybrid' });
             searchMs.push(performance.now() - started);
+            searchTimings.push(timings);
           }
         }
         const status = await rag.status();
@@ -209,7 +219,7 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
         const bytes = sizes ? await rag.storageBreakdown() : {};
         const { usage } = sizes ? await rag.storageEstimate() : { usage: null };
         await rag.close();
-        return { searchMs, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
+        return { searchMs, searchTimings, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
       },
       { queries: QUERIES, measure, sizes: sizes && run === runs },
     );
@@ -281,7 +291,7 @@ export async function benchStore(): Promise<StoreBench> {
 
 type LargeFigures = Pick<
   StoreBench,
-  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_100k_chunks' | 'store_100k_build_s'
+  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'search_100k_breakdown' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_100k_chunks' | 'store_100k_build_s'
 >;
 
 /** The 100,000-chunk store: seeded, opened and searched; nulls (and the reason logged) when it fails. */
@@ -290,6 +300,7 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
     store_open_ms_100k: null,
     store_open_100k_breakdown: null,
     search_ms_100k: null,
+    search_100k_breakdown: null,
     store_open_100k_memory_ratio: null,
     store_open_100k_memory_bytes: null,
     store_100k_chunks: null,
@@ -315,6 +326,7 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
       store_open_ms_100k: round(median(runs.map((run) => run.totalMs))),
       store_open_100k_breakdown: breakdownOf(runs),
       search_ms_100k: round(median(runs.flatMap((run) => run.searchMs))),
+      search_100k_breakdown: searchBreakdown(runs.flatMap((run) => run.searchTimings)),
       store_open_100k_memory_ratio: round(memory / (last.chunks * last.dimension * 4), 2),
       store_open_100k_memory_bytes: Math.round(memory),
       store_100k_chunks: last.chunks,
