@@ -96,6 +96,22 @@ describe('the packed state', () => {
     expect((await fourth.search('Note 17 topic number 17', { mode: 'lexical', k: 1 }))[0].docId).toBe('note-17');
   });
 
+  it('writes an import that replaces everything as the packed state at once', async () => {
+    const source = engine(freshName(), { storage: 'memory' });
+    await source.add([koala, piano, tea]);
+    const name = freshName();
+    const target = engine(name);
+    expect((await target.importFile(await source.exportFile(), { replace: true })).imported).toBe(3);
+    // Before any snapshot: the import itself wrote the pack, and no vector record of its own.
+    expect(await packSummary(name)).toMatchObject({ documents: 3, commit: (await target.status()).store.commit });
+    expect(await ownVectorRecords(name)).toBe(0);
+    await target.close();
+    const reopened = engine(name);
+    await reopened.ready();
+    expect((await reopened.status()).store.repair).toMatchObject({ droppedVectors: [], rebuiltLexical: false, reembedded: 0 });
+    expect(await denseTop(reopened, 'hammers strike strings')).toBe('piano');
+  });
+
   it('drops the vectors of a damaged block and re-embeds those documents, losing nothing else', async () => {
     const name = freshName();
     const first = engine(name);

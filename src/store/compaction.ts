@@ -28,19 +28,24 @@ export async function compactIn(tx: WriteTx, commit: number, force = false): Pro
   const since = summary?.commit ?? 0;
   const [total, changed] = await Promise.all([documents.count(), summary ? documents.index('commit').count(IDBKeyRange.lowerBound(since, true)) : documents.count()]);
   if (!force && !needsCompaction(summary, total, changed)) return false;
-  const packs = tx.objectStore('packs');
   const [records, vectorList, old] = await Promise.all([documents.getAll(), tx.objectStore('vectors').getAll(), summary ? readPacked(tx, summary, true) : null]);
   const perDocument = new Map(vectorList.map((vector) => [vector.id, vector]));
   const pack = buildPack(commit, records, (record: DocumentRecord) => {
     const fromPack = old && record.commit <= old.summary.commit ? packedVectors(record, old) : null;
     return fromPack ?? perDocument.get(record.id);
   });
-  pack.blocks.forEach((block, index) => quiet(packs.put(block, blockKey(index))));
-  for (let index = pack.blocks.length; index < (summary?.blocks ?? 0); index++) quiet(packs.delete(blockKey(index)));
-  quiet(packs.put(pack.headers, PACK_KEYS.headers));
-  quiet(packs.put(pack.locations, PACK_KEYS.locations));
-  quiet(packs.put(pack.summary, PACK_KEYS.summary));
+  writePack(tx, pack, summary?.blocks ?? 0);
   // Every document's vectors are in the pack now (or were unusable and are re-embedded).
   quiet(tx.objectStore('vectors').clear());
   return true;
+}
+
+/** Writes a built pack over the old one (of `oldBlocks` blocks) inside `tx`. */
+export function writePack(tx: WriteTx, pack: ReturnType<typeof buildPack>, oldBlocks: number): void {
+  const packs = tx.objectStore('packs');
+  pack.blocks.forEach((block, index) => quiet(packs.put(block, blockKey(index))));
+  for (let index = pack.blocks.length; index < oldBlocks; index++) quiet(packs.delete(blockKey(index)));
+  quiet(packs.put(pack.headers, PACK_KEYS.headers));
+  quiet(packs.put(pack.locations, PACK_KEYS.locations));
+  quiet(packs.put(pack.summary, PACK_KEYS.summary));
 }

@@ -8,7 +8,8 @@
  */
 import { type IDBPTransaction, openDB, deleteDB } from 'idb';
 import { RagError } from '../errors.js';
-import { compactIn } from './compaction.js';
+import { compactIn, writePack } from './compaction.js';
+import { buildPack } from './packed-state.js';
 import { ALL_STORES, type Db, DOCUMENT_STORES, MIGRATIONS, quiet, STORE_SCHEMA_VERSION, type StoreName, type StoreSchema, type StoredModel } from './schema.js';
 import { readChangedHeaders, readContents, readDocumentParts, type StoreContents } from './store-reads.js';
 import type { DocumentRecord, SourceRecord, StoredDocumentParts } from './types.js';
@@ -217,7 +218,10 @@ export class IdbStore {
     }
   }
 
-  /** Writes many documents in one transaction (an import): all of them, or none. */
+  /**
+   * Writes many documents in one transaction (an import): all of them, or none. With
+   * `replaceAll`, they replace everything and are written as the packed state.
+   */
   async commitMany(partsList: readonly StoredDocumentParts[], options: { replaceAll?: boolean; model?: StoredModel } = {}): Promise<number> {
     let tx: DocumentTx | undefined;
     try {
@@ -229,7 +233,17 @@ export class IdbStore {
         quiet(tx.objectStore('packs').clear());
       }
       const commit = await this.bump(tx);
-      for (const parts of partsList) writeParts(tx, parts, commit);
+      if (options.replaceAll) {
+        // The file is the whole store: it is written packed at once, so no later compaction has
+        // to read every vector back (at 100,000 chunks that takes seconds).
+        const records = partsList.map((parts) => ({ ...parts.record, commit }));
+        const vectorsById = new Map(partsList.map((parts) => [parts.record.id, parts.vectors]));
+        writePack(tx, buildPack(commit, records, (record) => vectorsById.get(record.id)), 0);
+        for (const [index, record] of records.entries()) {
+          quiet(tx.objectStore('documents').put(record));
+          quiet(tx.objectStore('sources').put(partsList[index].source));
+        }
+      } else for (const parts of partsList) writeParts(tx, parts, commit);
       if (options.model) quiet(tx.objectStore('meta').put(options.model, 'model'));
       await tx.done;
       return commit;

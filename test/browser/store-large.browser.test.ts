@@ -14,7 +14,7 @@ const CHUNKS_PER_DOCUMENT = 100;
 interface RagLike {
   importFile(bytes: Uint8Array, options?: { replace?: boolean }): Promise<{ imported: number; reembedded: number }>;
   ready(): Promise<unknown>;
-  status(): Promise<{ chunks: number; store: { repair: { reembedded: number; rebuiltLexical: boolean; removedDocuments: string[] } | null } }>;
+  status(): Promise<{ chunks: number; warnings: unknown[]; store: { openTimings?: unknown; repair: { reembedded: number; rebuiltLexical: boolean; removedDocuments: string[] } | null } }>;
   search(query: string, options?: unknown): Promise<{ docId: string }[]>;
   close(): Promise<void>;
 }
@@ -50,6 +50,10 @@ describe('a 100,000-chunk library in Chromium', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().startsWith('inpage-rag:')) warnings.push(message.text());
+      });
       await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
       await openPage(page, server.origin);
       const seeded = await page.evaluate(
@@ -64,6 +68,7 @@ describe('a 100,000-chunk library in Chromium', () => {
         { options: ENGINE, url: files.url },
       );
       expect(seeded).toEqual({ imported: DOCUMENTS + 1, reembedded: 0, held: chunks });
+      expect(warnings).toEqual([]);
       files.serve(new Uint8Array(0));
 
       await page.reload();
@@ -77,10 +82,11 @@ describe('a 100,000-chunk library in Chromium', () => {
           const dense = await rag.search(query, { mode: 'dense', k: 3 });
           const entry = await rag.search('Entry 417 item 23', { mode: 'lexical', k: 1 });
           await rag.close();
-          return { chunks: status.chunks, repair: status.store.repair, hybrid: hybrid[0]?.docId, dense: dense[0]?.docId, entry: entry[0]?.docId };
+          return { chunks: status.chunks, repair: status.store.repair, timings: status.store.openTimings, hybrid: hybrid[0]?.docId, dense: dense[0]?.docId, entry: entry[0]?.docId };
         },
         { options: ENGINE, query: KNOWN.query },
       );
+      console.log(JSON.stringify(reopened));
       expect(reopened).toMatchObject({ chunks, hybrid: KNOWN.id, dense: KNOWN.id, entry: 'entry-417' });
       expect(reopened.repair).toMatchObject({ removedDocuments: [], rebuiltLexical: false, reembedded: 0 });
     } finally {
