@@ -43,7 +43,7 @@ export async function largeExport(options: { documents: number; chunksPerDocumen
     let text = '';
     const chunks = Array.from({ length: chunksPerDocument }, (_, c) => {
       const start = text.length;
-      text += `Entry ${d} item ${c} records cargo ${(d * 31 + c) % 997} at the harbor.`;
+      text += `Entry ${d} (ledger${d}) item ${c} records cargo ${(d * 31 + c) % 997} at the harbor.`;
       const chunk = { id: `${id}#${c}`, start, end: text.length, context: '', headingPath: [], tokens: 12 };
       text += '\n\n';
       return chunk;
