@@ -56,6 +56,8 @@ export interface StoreBench {
   /** The engine's memory (V8 heap + array buffers) over chunks × dimension × 4, or null. */
   store_open_100k_memory_ratio: number | null;
   store_open_100k_memory_bytes: number | null;
+  /** Of that memory: the V8 heap (chunks, the lexical index, maps) and array buffers (vector rows, WebAssembly memories). */
+  store_open_100k_memory_parts: { heap_bytes: number; buffer_bytes: number } | null;
   store_100k_chunks: number | null;
   store_100k_build_s: number | null;
 }
@@ -131,11 +133,13 @@ async function seed(page: Page, name: string, url: string): Promise<number> {
 }
 
 /** The page's V8 heap plus array-buffer backing stores after a forced GC. */
-async function heapBytes(cdp: CDPSession): Promise<number> {
+async function heapBytes(cdp: CDPSession): Promise<{ heap: number; buffers: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
-  return usage.usedSize + (usage.backingStorageSize ?? 0);
+  return { heap: usage.usedSize, buffers: usage.backingStorageSize ?? 0 };
 }
+
+const total = (usage: { heap: number; buffers: number }) => usage.heap + usage.buffers;
 
 function breakdownOf(runs: Run[]): OpenBreakdown {
   return {
@@ -163,6 +167,8 @@ type Run = {
   chunks: number;
   dimension: number;
   memory: number | null;
+  /** Of `memory`: the V8 heap (objects, strings) and the array buffers (vectors, WebAssembly memories). */
+  memoryParts: { heap: number; buffers: number } | null;
 };
 
 /**
@@ -186,7 +192,7 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       { options: { ...ENGINE, name }, warm: warmRuntime },
     );
     const cdp = measure ? await page.context().newCDPSession(page) : undefined;
-    const before = cdp ? await heapBytes(cdp) : 0;
+    const before = cdp ? await heapBytes(cdp) : { heap: 0, buffers: 0 };
     const opened = await page.evaluate(
       async ({ options, queries }) => {
         const { createRag } = window as unknown as Window;
@@ -200,7 +206,9 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       },
       { options: { ...ENGINE, name }, queries: QUERIES },
     );
-    const memory = cdp ? (await heapBytes(cdp)) - before : null;
+    const after = cdp ? await heapBytes(cdp) : null;
+    const memory = after ? total(after) - total(before) : null;
+    const memoryParts = after ? { heap: after.heap - before.heap, buffers: after.buffers - before.buffers } : null;
     const result = await page.evaluate(
       async ({ queries, measure, sizes }) => {
         const rag = (window as unknown as Window).benchRag!;
@@ -224,7 +232,7 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       { queries: QUERIES, measure, sizes: sizes && run === runs },
     );
     await cdp?.detach();
-    if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory });
+    if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory, memoryParts });
   }
   return results;
 }
@@ -291,7 +299,7 @@ export async function benchStore(): Promise<StoreBench> {
 
 type LargeFigures = Pick<
   StoreBench,
-  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'search_100k_breakdown' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_100k_chunks' | 'store_100k_build_s'
+  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'search_100k_breakdown' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_open_100k_memory_parts' | 'store_100k_chunks' | 'store_100k_build_s'
 >;
 
 /** The 100,000-chunk store: seeded, opened and searched; nulls (and the reason logged) when it fails. */
@@ -303,6 +311,7 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
     search_100k_breakdown: null,
     store_open_100k_memory_ratio: null,
     store_open_100k_memory_bytes: null,
+    store_open_100k_memory_parts: null,
     store_100k_chunks: null,
     store_100k_build_s: null,
   };
@@ -329,6 +338,10 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
       search_100k_breakdown: searchBreakdown(runs.flatMap((run) => run.searchTimings)),
       store_open_100k_memory_ratio: round(memory / (last.chunks * last.dimension * 4), 2),
       store_open_100k_memory_bytes: Math.round(memory),
+      store_open_100k_memory_parts: {
+        heap_bytes: Math.round(median(runs.map((run) => run.memoryParts?.heap ?? 0))),
+        buffer_bytes: Math.round(median(runs.map((run) => run.memoryParts?.buffers ?? 0))),
+      },
       store_100k_chunks: last.chunks,
       store_100k_build_s: round(buildSeconds),
     };
