@@ -112,6 +112,31 @@ describe('the packed state', () => {
     expect(await denseTop(reopened, 'hammers strike strings')).toBe('piano');
   });
 
+  it('saves the lexical snapshot alone when the pack does not fit, keeping every document in its own records', async () => {
+    const name = freshName();
+    const kb = engine(name);
+    await kb.add([koala, piano]);
+    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => IDBRequest };
+    const put = proto.put;
+    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (this.name === 'packs') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    try {
+      expect(await kb.saveSnapshot()).toBe(true);
+    } finally {
+      proto.put = put;
+    }
+    expect((await kb.status()).warnings).toEqual([]);
+    expect(await packSummary(name)).toBeUndefined();
+    expect(await ownVectorRecords(name)).toBe(2);
+    await kb.close();
+    const reopened = engine(name);
+    await reopened.ready();
+    expect((await reopened.status()).store.repair).toMatchObject({ rebuiltLexical: false, reembedded: 0 });
+    expect(await denseTop(reopened, 'hammers strike strings')).toBe('piano');
+  });
+
   it('drops the vectors of a damaged block and re-embeds those documents, losing nothing else', async () => {
     const name = freshName();
     const first = engine(name);

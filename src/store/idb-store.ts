@@ -287,9 +287,24 @@ export class IdbStore {
    * Saves the lexical index snapshot, but only when the store is still at `commit` (the state
    * the snapshot reflects): a tab that is behind never overwrites a newer state. In the same
    * transaction, packs the state of that commit when enough changed since the last pack (or
-   * always with `compact: true`). Returns whether the snapshot was saved.
+   * always with `compact: true`); when the pack does not fit (a full quota), the snapshot is
+   * saved alone and the documents keep their own records. Returns whether the snapshot was saved.
    */
   async saveSnapshot(commit: number, bytes: Uint8Array, options: { compact?: boolean } = {}): Promise<boolean> {
+    try {
+      return await this.writeSnapshot(commit, bytes, options.compact === true ? 'always' : 'auto');
+    } catch (error) {
+      const failure = storageError(error, 'saving the search index');
+      if (failure.code !== 'QUOTA_EXCEEDED') throw failure;
+      try {
+        return await this.writeSnapshot(commit, bytes, 'never');
+      } catch (again) {
+        throw storageError(again, 'saving the search index');
+      }
+    }
+  }
+
+  private async writeSnapshot(commit: number, bytes: Uint8Array, compact: 'auto' | 'always' | 'never'): Promise<boolean> {
     let tx: DocumentTx | undefined;
     try {
       tx = (await this.db()).transaction(ALL_STORES, 'readwrite');
@@ -298,13 +313,13 @@ export class IdbStore {
         await tx.done;
         return false;
       }
-      await compactIn(tx, commit, options.compact);
+      if (compact !== 'never') await compactIn(tx, commit, compact === 'always');
       quiet(tx.objectStore('snapshots').put({ commit, bytes }, 'lexical'));
       await tx.done;
       return true;
     } catch (error) {
       abortQuietly(tx);
-      throw storageError(error, 'saving the search index');
+      throw error;
     }
   }
 
