@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RagOptions, resolveRagOptions } from '../src/config.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { isRagError, RagError } from '../src/errors.js';
-import { databaseName, STORE_SCHEMA_VERSION } from '../src/store/idb-store.js';
+import { databaseName, IdbStore, STORE_SCHEMA_VERSION } from '../src/store/idb-store.js';
+import { storedCounts, unpack } from './store-raw.js';
 
 const models = resolve(import.meta.dirname, 'fixtures/models');
 let counter = 0;
@@ -39,14 +40,6 @@ afterEach(async () => {
 const koala = { id: 'koala', markdown: '# Koala\n\nThe koala eats eucalyptus leaves.\n\n## Sleep\n\nKoalas sleep for most of the day in trees.' };
 const piano = { id: 'piano', markdown: '# Piano\n\nThe piano is a keyboard instrument.\n\n## Strings\n\nHammers strike the strings inside the piano.' };
 const tea = { id: 'tea', text: '茶是一种饮料。\n\n中国人喝茶已经有几千年的历史。' };
-
-async function rawCounts(name: string): Promise<Record<string, number>> {
-  const db = await openDB(databaseName(name));
-  const counts: Record<string, number> = {};
-  for (const store of ['documents', 'sources', 'vectors'] as const) counts[store] = await db.count(store);
-  db.close();
-  return counts;
-}
 
 async function errorOf(promise: Promise<unknown>): Promise<RagError> {
   try {
@@ -118,7 +111,7 @@ describe('IndexedDB store', () => {
     expect((await reopened.search('marsupials australia', { mode: 'lexical' }))[0].docId).toBe('koala');
     expect(await reopened.remove('koala')).toBe(true);
     expect(await reopened.remove('koala')).toBe(false);
-    expect(await rawCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
+    expect(await storedCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
   });
 
   it('finds and removes the leftovers of a damaged store on open, and reports them', async () => {
@@ -126,6 +119,7 @@ describe('IndexedDB store', () => {
     const first = engine(name);
     await first.add([koala, piano, tea]);
     await first.close();
+    await unpack(name); // damaged per-document records (the packed state has its own test)
     const db = await openDB(databaseName(name));
     await db.delete('sources', 'piano'); // a header without its source
     await db.put('vectors', { id: 'ghost', model: 'tiny-bge', dimension: 64, data: new ArrayBuffer(256) }); // an orphan
@@ -143,7 +137,7 @@ describe('IndexedDB store', () => {
     expect(repair.reembedded).toBe(1);
     expect((await second.documents()).map((doc) => doc.id)).toEqual(['koala', 'tea']);
     expect((await second.search('茶 历史', { mode: 'dense', k: 3 })).some((hit) => hit.docId === 'tea')).toBe(true);
-    expect(await rawCounts(name)).toEqual({ documents: 2, sources: 2, vectors: 2 });
+    expect(await storedCounts(name)).toEqual({ documents: 2, sources: 2, vectors: 2 });
   });
 
   it('re-embeds documents stored by a lexical-only engine once a model is configured', async () => {
@@ -151,7 +145,7 @@ describe('IndexedDB store', () => {
     const lexicalOnly = engine(name, { embedding: false });
     await lexicalOnly.add([koala, piano]);
     await lexicalOnly.close();
-    expect(await rawCounts(name)).toEqual({ documents: 2, sources: 2, vectors: 0 });
+    expect(await storedCounts(name)).toEqual({ documents: 2, sources: 2, vectors: 0 });
 
     const progress: string[] = [];
     const withModel = engine(name);
@@ -181,6 +175,7 @@ describe('IndexedDB store', () => {
     const first = engine(name);
     await first.add([koala, piano]);
     await first.close();
+    await unpack(name);
     const db = await openDB(databaseName(name));
     for (const id of ['koala', 'piano']) {
       const record = await db.get('documents', id);
@@ -200,8 +195,8 @@ describe('IndexedDB store', () => {
     expect((await reembedding.status()).store.repair?.reembedded).toBe(2);
     expect((await reembedding.search('hammers strike strings', { mode: 'dense', k: 1 }))[0].docId).toBe('piano');
     await reembedding.close();
-    const check = await openDB(databaseName(name));
-    expect((await check.getAll('vectors')).map((record) => record.model)).toEqual(['tiny-bge', 'tiny-bge']);
+    const check = await IdbStore.open(name);
+    expect([...(await check.readAll()).vectors.values()].map((record) => record.model)).toEqual(['tiny-bge', 'tiny-bge']);
     check.close();
   });
 
@@ -224,7 +219,7 @@ describe('IndexedDB store', () => {
     expect(result.failures.map((failure) => failure.error.code)).toEqual(['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
     expect((await kb.documents()).map((doc) => doc.id)).toEqual(['koala']);
     expect(await kb.search('hammers', { mode: 'lexical' })).toEqual([]);
-    expect(await rawCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
+    expect(await storedCounts(name)).toEqual({ documents: 1, sources: 1, vectors: 1 });
     // Space freed: the same document goes in.
     expect((await kb.add([piano])).added.map((doc) => doc.id)).toEqual(['piano']);
   });

@@ -3,9 +3,10 @@
  * IndexedDB in headless Chromium (tiny embedder, q8 on WASM), then opened again and asked its first
  * hybrid search. The store is seeded with one `importFile` of a generated export
  * (`store-export.ts`: the bench's seeded text, chunked in Node, with synthetic clustered vectors
- * declared as the tiny model's), not by embedding. The vectors are the tiny model's 64-d: the
- * engine keeps stored vectors only when their model id and dimension match its loaded model, and
- * no 384-d model runs here. Each run reloads the page (a fresh JavaScript heap and IndexedDB
+ * declared as the model's), not by embedding. The vectors are 384-d, declared as those of
+ * `tiny-bge-384` (the tiny embedder generated at 384 dimensions into a temporary folder by
+ * `scripts/fixtures/tiny-bge-384.mjs` and served beside the export): the engine keeps stored
+ * vectors only when their model id and dimension match its loaded model. Each run reloads the page (a fresh JavaScript heap and IndexedDB
  * connection); the engine's code is loaded first with a throw-away memory engine, so the figure is
  * the store's open (records, snapshot, indexes) plus the model's session and the first search,
  * not the dev server serving modules. `store_open_ms_10k` runs with the ONNX runtime already
@@ -21,6 +22,11 @@
  *
  *   node --import tsx scripts/bench/store.ts
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
 import { sectionLog } from '../lib/bench-fill.js';
@@ -45,9 +51,13 @@ export interface StoreBench {
   store_open_100k_breakdown: OpenBreakdown | null;
   /** A hybrid search on the open 100,000-chunk store (median), or null. */
   search_ms_100k: number | null;
+  /** Where a hybrid search's time goes (medians of the engine's own timings): query embedding, vector scan, BM25, fusion. */
+  search_100k_breakdown: { embed_ms: number; vector_ms: number; lexical_ms: number; fuse_ms: number; total_ms: number } | null;
   /** The engine's memory (V8 heap + array buffers) over chunks × dimension × 4, or null. */
   store_open_100k_memory_ratio: number | null;
   store_open_100k_memory_bytes: number | null;
+  /** Of that memory: the V8 heap (chunks, the lexical index, maps) and array buffers (vector rows, WebAssembly memories). */
+  store_open_100k_memory_parts: { heap_bytes: number; buffer_bytes: number } | null;
   store_100k_chunks: number | null;
   store_100k_build_s: number | null;
 }
@@ -59,7 +69,9 @@ const TARGET_CHUNKS = Number(process.env.STORE_BENCH_CHUNKS ?? 10_000);
 const LARGE_CHUNKS = Number(process.env.STORE_BENCH_LARGE_CHUNKS ?? 100_000);
 const RUNS = 6;
 const LARGE_RUNS = 2;
-const MODEL = { id: 'tiny-bge', dimension: 64 };
+/** The tiny embedder at 384 dimensions (the real bge-small models' size), generated at bench time into a temporary folder. */
+const MODEL = { id: 'tiny-bge-384', dimension: 384 };
+const MODEL_SCRIPT = fileURLToPath(new URL('../fixtures/tiny-bge-384.mjs', import.meta.url));
 const QUERIES = [
   'water system of the city in the first year',
   'music people made during their life',
@@ -70,7 +82,8 @@ const QUERIES = [
 
 const ENGINE = {
   embedding: { model: MODEL.id, device: 'wasm', dtype: 'q8', batchSize: 64 },
-  runtime: { modelBaseUrl: '/models/', allowRemoteModels: false, useBrowserCache: false },
+  // Set to the export server's models folder once it runs.
+  runtime: { modelBaseUrl: '', allowRemoteModels: false, useBrowserCache: false },
   storage: 'indexeddb',
   name: 'bench',
   worker: false,
@@ -88,7 +101,7 @@ interface RagLike {
   importFile(bytes: Uint8Array, options?: { replace?: boolean }): Promise<{ imported: number; reembedded: number }>;
   ready(): Promise<unknown>;
   status(): Promise<{ chunks: number; embedding: { dimension: number } | null; store: { openTimings?: Record<string, number> | null } }>;
-  searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[] }>;
+  searchDetailed(query: string, options?: unknown): Promise<{ hits: unknown[]; timings: Record<string, number> }>;
   storageBreakdown(): Promise<Record<string, number>>;
   storageEstimate(): Promise<{ usage: number | null }>;
   close(): Promise<void>;
@@ -120,11 +133,13 @@ async function seed(page: Page, name: string, url: string): Promise<number> {
 }
 
 /** The page's V8 heap plus array-buffer backing stores after a forced GC. */
-async function heapBytes(cdp: CDPSession): Promise<number> {
+async function heapBytes(cdp: CDPSession): Promise<{ heap: number; buffers: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
   const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number };
-  return usage.usedSize + (usage.backingStorageSize ?? 0);
+  return { heap: usage.usedSize, buffers: usage.backingStorageSize ?? 0 };
 }
+
+const total = (usage: { heap: number; buffers: number }) => usage.heap + usage.buffers;
 
 function breakdownOf(runs: Run[]): OpenBreakdown {
   return {
@@ -136,16 +151,24 @@ function breakdownOf(runs: Run[]): OpenBreakdown {
   };
 }
 
+function searchBreakdown(timings: Record<string, number>[]): NonNullable<StoreBench['search_100k_breakdown']> {
+  const of = (key: string) => round(median(timings.map((timing) => timing[key] ?? 0)));
+  return { embed_ms: of('embedMs'), vector_ms: of('vectorMs'), lexical_ms: of('lexicalMs'), fuse_ms: of('fuseMs'), total_ms: of('totalMs') };
+}
+
 type Run = {
   totalMs: number;
   firstSearchMs: number;
   searchMs: number[];
+  searchTimings: Record<string, number>[];
   timings: Record<string, number>;
   bytes: Record<string, number>;
   usage: number | null;
   chunks: number;
   dimension: number;
   memory: number | null;
+  /** Of `memory`: the V8 heap (objects, strings) and the array buffers (vectors, WebAssembly memories). */
+  memoryParts: { heap: number; buffers: number } | null;
 };
 
 /**
@@ -169,7 +192,7 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       { options: { ...ENGINE, name }, warm: warmRuntime },
     );
     const cdp = measure ? await page.context().newCDPSession(page) : undefined;
-    const before = cdp ? await heapBytes(cdp) : 0;
+    const before = cdp ? await heapBytes(cdp) : { heap: 0, buffers: 0 };
     const opened = await page.evaluate(
       async ({ options, queries }) => {
         const { createRag } = window as unknown as Window;
@@ -183,16 +206,20 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
       },
       { options: { ...ENGINE, name }, queries: QUERIES },
     );
-    const memory = cdp ? (await heapBytes(cdp)) - before : null;
+    const after = cdp ? await heapBytes(cdp) : null;
+    const memory = after ? total(after) - total(before) : null;
+    const memoryParts = after ? { heap: after.heap - before.heap, buffers: after.buffers - before.buffers } : null;
     const result = await page.evaluate(
       async ({ queries, measure, sizes }) => {
         const rag = (window as unknown as Window).benchRag!;
         const searchMs: number[] = [];
+        const searchTimings: Record<string, number>[] = [];
         if (measure) {
           for (const query of [...queries.slice(1), ...queries.slice(1)]) {
             const started = performance.now();
-            await rag.searchDetailed(query, { k: 8, mode: 'hybrid' });
+            const { timings } = await rag.searchDetailed(query, { k: 8, mode: 'hybrid' });
             searchMs.push(performance.now() - started);
+            searchTimings.push(timings);
           }
         }
         const status = await rag.status();
@@ -200,12 +227,12 @@ async function openRuns(page: Page, origin: string, name: string, runs: number, 
         const bytes = sizes ? await rag.storageBreakdown() : {};
         const { usage } = sizes ? await rag.storageEstimate() : { usage: null };
         await rag.close();
-        return { searchMs, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
+        return { searchMs, searchTimings, timings: status.store.openTimings ?? {}, bytes, usage, chunks: status.chunks, dimension: status.embedding?.dimension ?? 0 };
       },
       { queries: QUERIES, measure, sizes: sizes && run === runs },
     );
     await cdp?.detach();
-    if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory });
+    if (run > 0) results.push({ ...result, totalMs: opened, firstSearchMs: opened - (result.timings.totalMs ?? 0), memory, memoryParts });
   }
   return results;
 }
@@ -221,8 +248,14 @@ export async function benchStore(): Promise<StoreBench> {
     const page = await context.newPage();
     // tsx compiles with esbuild's keepNames, which wraps functions in `__name(...)`: define it in the page.
     await page.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
-    const files = await serveExport();
-    closeFiles = files.close;
+    const modelsDir = await mkdtemp(join(tmpdir(), 'inpage-rag-models-'));
+    execFileSync(process.execPath, [MODEL_SCRIPT, '--out', modelsDir], { stdio: 'pipe' });
+    const files = await serveExport({ modelsDir });
+    ENGINE.runtime.modelBaseUrl = files.modelsUrl;
+    closeFiles = async () => {
+      await files.close();
+      await rm(modelsDir, { recursive: true, force: true });
+    };
     await openPage(page, server.origin);
 
     const started = performance.now();
@@ -266,7 +299,7 @@ export async function benchStore(): Promise<StoreBench> {
 
 type LargeFigures = Pick<
   StoreBench,
-  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_100k_chunks' | 'store_100k_build_s'
+  'store_open_ms_100k' | 'store_open_100k_breakdown' | 'search_ms_100k' | 'search_100k_breakdown' | 'store_open_100k_memory_ratio' | 'store_open_100k_memory_bytes' | 'store_open_100k_memory_parts' | 'store_100k_chunks' | 'store_100k_build_s'
 >;
 
 /** The 100,000-chunk store: seeded, opened and searched; nulls (and the reason logged) when it fails. */
@@ -275,8 +308,10 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
     store_open_ms_100k: null,
     store_open_100k_breakdown: null,
     search_ms_100k: null,
+    search_100k_breakdown: null,
     store_open_100k_memory_ratio: null,
     store_open_100k_memory_bytes: null,
+    store_open_100k_memory_parts: null,
     store_100k_chunks: null,
     store_100k_build_s: null,
   };
@@ -300,8 +335,13 @@ async function benchLarge(page: Page, origin: string, files: ExportServer, log: 
       store_open_ms_100k: round(median(runs.map((run) => run.totalMs))),
       store_open_100k_breakdown: breakdownOf(runs),
       search_ms_100k: round(median(runs.flatMap((run) => run.searchMs))),
+      search_100k_breakdown: searchBreakdown(runs.flatMap((run) => run.searchTimings)),
       store_open_100k_memory_ratio: round(memory / (last.chunks * last.dimension * 4), 2),
       store_open_100k_memory_bytes: Math.round(memory),
+      store_open_100k_memory_parts: {
+        heap_bytes: Math.round(median(runs.map((run) => run.memoryParts?.heap ?? 0))),
+        buffer_bytes: Math.round(median(runs.map((run) => run.memoryParts?.buffers ?? 0))),
+      },
       store_100k_chunks: last.chunks,
       store_100k_build_s: round(buildSeconds),
     };

@@ -65,24 +65,21 @@ export class Corpus {
 
   /** Loads many documents at once (one vector batch). */
   applyAll(list: readonly LoadedParts[], options: { lexical: boolean }): void {
+    const vectors = this.model.vectors;
     const ids: string[] = [];
+    // Views of each document's stored rows: at 100,000 chunks a packed copy would be another
+    // 150 MB (384-d) on top of the stored buffers and the index's own rows.
     const rows: Float32Array[] = [];
     for (const parts of list) {
       const chunks = this.apply(parts, { lexical: options.lexical, vectors: false });
-      if (this.vectorsUsable(parts)) {
-        ids.push(...chunks.map((chunk) => chunk.id));
-        rows.push(new Float32Array(parts.vectors!.data));
-      }
+      if (!vectors || !this.vectorsUsable(parts)) continue;
+      const data = parts.vectors!.data;
+      chunks.forEach((chunk, row) => {
+        ids.push(chunk.id);
+        rows.push(new Float32Array(data, row * vectors.dimension * 4, vectors.dimension));
+      });
     }
-    const vectors = this.model.vectors;
-    if (ids.length === 0 || !vectors) return;
-    const packed = new Float32Array(ids.length * vectors.dimension);
-    let offset = 0;
-    for (const row of rows) {
-      packed.set(row, offset);
-      offset += row.length;
-    }
-    vectors.add(ids, packed);
+    if (ids.length > 0 && vectors) vectors.add(ids, rows);
   }
 
   /** Puts one document in memory, replacing any version of it; without its source, chunk texts stay empty until {@link loadTexts}. */

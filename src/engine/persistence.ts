@@ -96,23 +96,26 @@ export class Persistence {
     const applyStarted = now();
     corpus.applyAll(valid, { lexical: report.rebuiltLexical });
     if (report.rebuiltLexical) timings.lexicalMs += now() - applyStarted;
-    if (report.rebuiltLexical && valid.length > 0) this.scheduleSnapshot(corpus);
+    // A rebuilt index is saved; a store with much written since its pack (or none: a migrated
+    // one) is packed with that save.
+    if ((report.rebuiltLexical && valid.length > 0) || contents.needsCompaction) this.scheduleSnapshot(corpus);
     task.onProgress?.({ stage: 'store', done: valid.length, total: valid.length, unit: 'files' });
     this.repair = report;
   }
 
   /**
    * Brings memory up to date with the store when another tab changed it: loads the documents
-   * whose commit differs and drops those that are gone.
+   * written since the commit memory reflects (whose commit differs from memory's) and drops those
+   * that are gone.
    */
   async syncIfStale(corpus: Corpus, force = false): Promise<void> {
     const store = this.store;
     if (!store || (!this.stale && !force)) return;
     this.stale = false;
     await this.writes.run(async () => {
-      const { commit, records } = await store.readRecords();
+      const { commit, ids, records } = await store.readChanged(force ? 0 : this.knownCommit);
       if (commit === this.knownCommit && !force) return;
-      const present = new Set(records.map((record) => record.id));
+      const present = new Set(ids);
       const changed = records.filter((record) => corpus.documentsById.get(record.id)?.commit !== record.commit).map((record) => record.id);
       const parts = changed.length > 0 ? this.loadable(corpus, await store.readParts(changed)) : [];
       for (const id of [...corpus.documentsById.keys()]) if (!present.has(id)) corpus.remove(id);

@@ -2,60 +2,22 @@
  * The IndexedDB store of a knowledge base (through `idb`). Each document is written in one
  * readwrite transaction over its header, source and vectors plus the commit counter, so a closed
  * page or a full disk leaves it whole or absent; tabs compare commit numbers to see each other's
- * changes. The schema is versioned: `MIGRATIONS[v]` upgrades a database of version `v` to `v + 1`.
+ * changes. The committed state is packed (headers and vector blocks, `packed-state.ts`) with each
+ * lexical snapshot that finds enough changed, so an open reads a handful of large values plus the
+ * documents written since. The schema and its migrations are in `schema.ts`.
  */
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, deleteDB } from 'idb';
+import { type IDBPTransaction, openDB, deleteDB } from 'idb';
 import { RagError } from '../errors.js';
-import type { DocumentRecord, SourceRecord, StoredDocumentParts, VectorRecord } from './types.js';
+import { compactIn, writePack } from './compaction.js';
+import { buildPack } from './packed-state.js';
+import { ALL_STORES, type Db, DOCUMENT_STORES, MIGRATIONS, quiet, STORE_SCHEMA_VERSION, type StoreName, type StoreSchema, type StoredModel } from './schema.js';
+import { readChangedHeaders, readContents, readDocumentParts, type StoreContents } from './store-reads.js';
+import type { DocumentRecord, SourceRecord, StoredDocumentParts } from './types.js';
 
-/** The lexical index as last saved, and the commit it reflects. */
-export interface LexicalSnapshot {
-  commit: number;
-  bytes: Uint8Array;
-}
+export { STORE_SCHEMA_VERSION, type LexicalSnapshot, type StoredModel } from './schema.js';
+export type { StoreContents } from './store-reads.js';
 
-/** The stored embedding model (of the engine that last wrote vectors). */
-export interface StoredModel {
-  id: string;
-  dimension: number;
-}
-
-interface StoreSchema extends DBSchema {
-  meta: { key: string; value: unknown };
-  documents: { key: string; value: DocumentRecord; indexes: { hash: string } };
-  sources: { key: string; value: SourceRecord };
-  vectors: { key: string; value: VectorRecord };
-  snapshots: { key: string; value: LexicalSnapshot };
-}
-
-type Db = IDBPDatabase<StoreSchema>;
-type UpgradeTx = IDBPTransaction<StoreSchema, ('meta' | 'documents' | 'sources' | 'vectors' | 'snapshots')[], 'versionchange'>;
-type DocumentTx = IDBPTransaction<StoreSchema, ('meta' | 'documents' | 'sources' | 'vectors')[], 'readwrite'>;
-
-/**
- * A request's own promise, whose failure is reported by the transaction (`tx.done` rejects with
- * the transaction's error), so it must not also surface as an unhandled rejection.
- */
-function quiet(request: Promise<unknown>): void {
-  request.catch(() => undefined);
-}
-
-/** Schema migrations, in order: entry `v` upgrades version `v` to `v + 1`. */
-const MIGRATIONS: ((db: Db, tx: UpgradeTx) => void)[] = [
-  (db) => {
-    db.createObjectStore('meta');
-    db.createObjectStore('documents', { keyPath: 'id' }).createIndex('hash', 'hash');
-    db.createObjectStore('sources', { keyPath: 'id' });
-    db.createObjectStore('vectors', { keyPath: 'id' });
-    db.createObjectStore('snapshots');
-  },
-];
-
-/** The schema version this code writes. */
-export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
-
-const ALL_STORES = ['meta', 'documents', 'sources', 'vectors', 'snapshots'] as const;
-const DOCUMENT_STORES = ['meta', 'documents', 'sources', 'vectors'] as const;
+type DocumentTx = IDBPTransaction<StoreSchema, StoreName[], 'readwrite'>;
 
 /** The IndexedDB database name of a knowledge base. */
 export function databaseName(name: string): string {
@@ -83,21 +45,6 @@ export function storageError(error: unknown, action: string): RagError {
 
 /** Result of {@link IdbStore.commitDocument}. */
 export type CommitResult = { commit: number; duplicateOf?: undefined } | { commit?: undefined; duplicateOf: DocumentRecord };
-
-/** Everything in a store, read in one transaction. */
-export interface StoreContents {
-  commit: number;
-  model: StoredModel | null;
-  records: DocumentRecord[];
-  /**
-   * The sources, or null when they were left for later ({@link IdbStore.readForOpen} with an
-   * up-to-date snapshot): then `sourceIds` says which exist.
-   */
-  sources: Map<string, SourceRecord> | null;
-  sourceIds: Set<string>;
-  vectors: Map<string, VectorRecord>;
-  snapshot: LexicalSnapshot | null;
-}
 
 /**
  * One knowledge base's IndexedDB database.
@@ -174,30 +121,9 @@ export class IdbStore {
   private async read(withSources: boolean): Promise<StoreContents> {
     try {
       const tx = (await this.db()).transaction(ALL_STORES, 'readonly');
-      const [commitValue, model, snapshotValue] = await Promise.all([
-        tx.objectStore('meta').get('commit'),
-        tx.objectStore('meta').get('model'),
-        tx.objectStore('snapshots').get('lexical'),
-      ]);
-      const commit = typeof commitValue === 'number' ? commitValue : 0;
-      const snapshot = snapshotValue ?? null;
-      const lazy = !withSources && snapshot !== null && snapshot.commit === commit;
-      const [records, sources, sourceIds, vectors] = await Promise.all([
-        tx.objectStore('documents').getAll(),
-        lazy ? null : tx.objectStore('sources').getAll(),
-        lazy ? tx.objectStore('sources').getAllKeys() : null,
-        tx.objectStore('vectors').getAll(),
-      ]);
+      const contents = await readContents(tx, withSources);
       await tx.done;
-      return {
-        commit,
-        model: (model as StoredModel | undefined) ?? null,
-        records,
-        sources: sources ? new Map(sources.map((source) => [source.id, source])) : null,
-        sourceIds: new Set(sources ? sources.map((source) => source.id) : sourceIds),
-        vectors: new Map(vectors.map((vector) => [vector.id, vector])),
-        snapshot,
-      };
+      return contents;
     } catch (error) {
       throw storageError(error, 'reading the knowledge base');
     }
@@ -237,22 +163,28 @@ export class IdbStore {
     }
   }
 
-  /** The parts of the given documents (absent ones are left out). */
+  /**
+   * The header keys and the headers written after commit `since` (every header for 0), for tabs
+   * to bring their memory up to date.
+   */
+  async readChanged(since: number): Promise<{ commit: number; ids: string[]; records: DocumentRecord[] }> {
+    try {
+      const tx = (await this.db()).transaction(['meta', 'documents'], 'readonly');
+      const result = await readChangedHeaders(tx, since);
+      await tx.done;
+      return result;
+    } catch (error) {
+      throw storageError(error, 'reading the knowledge base');
+    }
+  }
+
+  /** The parts of the given documents (absent ones are left out), wherever their vectors are kept. */
   async readParts(ids: readonly string[]): Promise<StoredDocumentParts[]> {
     try {
-      const tx = (await this.db()).transaction(['documents', 'sources', 'vectors'], 'readonly');
-      const parts = await Promise.all(
-        ids.map(async (id) => {
-          const [record, source, vectors] = await Promise.all([
-            tx.objectStore('documents').get(id),
-            tx.objectStore('sources').get(id),
-            tx.objectStore('vectors').get(id),
-          ]);
-          return record && source ? { record, source, vectors: vectors ?? null } : undefined;
-        }),
-      );
+      const tx = (await this.db()).transaction(['documents', 'sources', 'vectors', 'packs'], 'readonly');
+      const parts = await readDocumentParts(tx, ids);
       await tx.done;
-      return parts.filter((part): part is StoredDocumentParts => part !== undefined);
+      return parts;
     } catch (error) {
       throw storageError(error, 'reading the knowledge base');
     }
@@ -286,7 +218,10 @@ export class IdbStore {
     }
   }
 
-  /** Writes many documents in one transaction (an import): all of them, or none. */
+  /**
+   * Writes many documents in one transaction (an import): all of them, or none. With
+   * `replaceAll`, they replace everything and are written as the packed state.
+   */
   async commitMany(partsList: readonly StoredDocumentParts[], options: { replaceAll?: boolean; model?: StoredModel } = {}): Promise<number> {
     let tx: DocumentTx | undefined;
     try {
@@ -295,9 +230,20 @@ export class IdbStore {
         quiet(tx.objectStore('documents').clear());
         quiet(tx.objectStore('sources').clear());
         quiet(tx.objectStore('vectors').clear());
+        quiet(tx.objectStore('packs').clear());
       }
       const commit = await this.bump(tx);
-      for (const parts of partsList) writeParts(tx, parts, commit);
+      if (options.replaceAll) {
+        // The file is the whole store: it is written packed at once, so no later compaction has
+        // to read every vector back (at 100,000 chunks that takes seconds).
+        const records = partsList.map((parts) => ({ ...parts.record, commit }));
+        const vectorsById = new Map(partsList.map((parts) => [parts.record.id, parts.vectors]));
+        writePack(tx, buildPack(commit, records, (record) => vectorsById.get(record.id)), 0);
+        for (const [index, record] of records.entries()) {
+          quiet(tx.objectStore('documents').put(record));
+          quiet(tx.objectStore('sources').put(partsList[index].source));
+        }
+      } else for (const parts of partsList) writeParts(tx, parts, commit);
       if (options.model) quiet(tx.objectStore('meta').put(options.model, 'model'));
       await tx.done;
       return commit;
@@ -339,22 +285,41 @@ export class IdbStore {
 
   /**
    * Saves the lexical index snapshot, but only when the store is still at `commit` (the state
-   * the snapshot reflects): a tab that is behind never overwrites a newer state. Returns whether
-   * it was saved.
+   * the snapshot reflects): a tab that is behind never overwrites a newer state. In the same
+   * transaction, packs the state of that commit when enough changed since the last pack (or
+   * always with `compact: true`); when the pack does not fit (a full quota), the snapshot is
+   * saved alone and the documents keep their own records. Returns whether the snapshot was saved.
    */
-  async saveSnapshot(commit: number, bytes: Uint8Array): Promise<boolean> {
+  async saveSnapshot(commit: number, bytes: Uint8Array, options: { compact?: boolean } = {}): Promise<boolean> {
     try {
-      const tx = (await this.db()).transaction(['meta', 'snapshots'], 'readwrite');
+      return await this.writeSnapshot(commit, bytes, options.compact === true ? 'always' : 'auto');
+    } catch (error) {
+      const failure = storageError(error, 'saving the search index');
+      if (failure.code !== 'QUOTA_EXCEEDED') throw failure;
+      try {
+        return await this.writeSnapshot(commit, bytes, 'never');
+      } catch (again) {
+        throw storageError(again, 'saving the search index');
+      }
+    }
+  }
+
+  private async writeSnapshot(commit: number, bytes: Uint8Array, compact: 'auto' | 'always' | 'never'): Promise<boolean> {
+    let tx: DocumentTx | undefined;
+    try {
+      tx = (await this.db()).transaction(ALL_STORES, 'readwrite');
       const current = await tx.objectStore('meta').get('commit');
       if ((typeof current === 'number' ? current : 0) !== commit) {
         await tx.done;
         return false;
       }
-      await tx.objectStore('snapshots').put({ commit, bytes }, 'lexical');
+      if (compact !== 'never') await compactIn(tx, commit, compact === 'always');
+      quiet(tx.objectStore('snapshots').put({ commit, bytes }, 'lexical'));
       await tx.done;
       return true;
     } catch (error) {
-      throw storageError(error, 'saving the search index');
+      abortQuietly(tx);
+      throw error;
     }
   }
 

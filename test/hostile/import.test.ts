@@ -11,6 +11,7 @@ import { RagError } from '../../src/errors.js';
 import { crc32 } from '../../src/lexical/bytes.js';
 import { databaseName } from '../../src/store/idb-store.js';
 import type { DocumentRecord, SourceRecord, VectorRecord } from '../../src/store/types.js';
+import { unpack } from '../store-raw.js';
 
 const models = resolve(import.meta.dirname, '../fixtures/models');
 const open: KnowledgeBase[] = [];
@@ -242,6 +243,7 @@ describe('a store with a bad record written into IndexedDB', () => {
     await first.add([koala, piano, notes]);
     const pianoChunk = first.corpus.documentsById.get('piano')!.chunkIds[0];
     await first.close();
+    await unpack(name); // per-document records, as a store keeps what changed since its pack
 
     const db = await openDB(databaseName(name));
     const tx = db.transaction(['documents', 'sources', 'vectors'], 'readwrite');
