@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isRagError } from '../errors.js';
 import {
-  decodeDirectory,
   decodeFragment,
   decodeShard,
-  encodeDirectory,
   encodeFragment,
   encodeShard,
 } from './format.js';
+import { decodeDirectory, encodeDirectory } from './format-directory.js';
 import { decodeCentroids, decodePartitionHead, decodeRow, encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
 import { buildIvf, centroidScores, estimate } from './ivf-build.js';
 import { quantizeInt8, signTable, topIndices } from './ivf.js';

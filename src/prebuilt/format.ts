@@ -20,7 +20,8 @@
  * server that ignores Range is read too: the reader then takes whole packs (each at most
  * `packBytes`, a build option) and keeps them. The `.bin` suffix keeps servers from sending them
  * with `Content-Encoding: gzip` (the loader decompresses members itself).
- * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`).
+ * Numbers are LEB128 varints unless said otherwise (see `src/lexical/bytes.ts`). The directory's
+ * codec is in `format-directory.ts`, the vector files' in `format-vectors.ts`.
  */
 import { RagError } from '../errors.js';
 import { ByteReader, ByteWriter } from '../lexical/bytes.js';
@@ -174,24 +175,16 @@ export function hashOfName(name: string): string {
 
 const encoder = new TextEncoder();
 
-function writeString(out: ByteWriter, text: string): void {
+/** @internal shared by the format's files */
+export function writeString(out: ByteWriter, text: string): void {
   const bytes = encoder.encode(text);
   out.varint(bytes.length);
   out.bytes(bytes);
 }
 
-function readString(reader: ByteReader, decoder: TextDecoder): string {
+/** @internal shared by the format's files */
+export function readString(reader: ByteReader, decoder: TextDecoder): string {
   return decoder.decode(reader.bytes(reader.varint()));
-}
-
-function writeHash(out: ByteWriter, hash: string): void {
-  const bytes = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) bytes[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
-  out.bytes(bytes);
-}
-
-function readHash(reader: ByteReader): string {
-  return [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /** @internal shared by the format's files */
@@ -218,105 +211,6 @@ export function readMagic(reader: ByteReader, kind: keyof typeof MAGIC, what: st
   if (magic !== MAGIC[kind]) corruptIndex(what, `not a ${kind} file`);
   const version = reader.varint();
   if (version !== PREBUILT_VERSION) corruptIndex(what, `format version ${version} is not ${PREBUILT_VERSION}`);
-}
-
-/** Writes member references: a member's offset is stored as the gap after the previous member's end in the same pack. */
-function writeMembers(out: ByteWriter, refs: readonly MemberRef[]): void {
-  let pack = -1;
-  let end = 0;
-  for (const ref of refs) {
-    out.varint(ref.pack);
-    // Low bit set: the gap after the previous member (usually 0); clear: the offset itself.
-    out.varint(ref.pack === pack && ref.offset >= end ? (ref.offset - end) * 2 + 1 : ref.offset * 2);
-    out.varint(ref.length);
-    out.varint(ref.raw);
-    pack = ref.pack;
-    end = ref.offset + ref.length;
-  }
-}
-
-function readMembers(reader: ByteReader, count: number, packs: number): MemberRef[] {
-  let end = 0;
-  return Array.from({ length: count }, () => {
-    const pack = reader.varint();
-    const stored = reader.varint();
-    const offset = stored % 2 === 1 ? end + (stored - 1) / 2 : stored / 2;
-    const ref = { pack, offset, length: reader.varint(), raw: reader.varint() };
-    if (ref.pack >= packs) corruptIndex('directory', `a member names pack ${ref.pack} of ${packs}`);
-    end = ref.offset + ref.length;
-    return ref;
-  });
-}
-
-/** Encodes the directory. */
-export function encodeDirectory(directory: Directory): Uint8Array {
-  const out = new ByteWriter(1 << 14);
-  writeMagic(out, 'directory');
-  writeString(out, directory.lexicalSettings);
-  out.varint(directory.chunkCount);
-  out.varint(directory.pageCount);
-  for (let i = 0; i < directory.chunkCount; i++) out.varint(directory.textLengths[i]);
-  for (let i = 0; i < directory.chunkCount; i++) out.varint(directory.contextLengths[i]);
-  // Pages ascend with chunks: store the gaps.
-  let previous = 0;
-  for (let i = 0; i < directory.chunkCount; i++) {
-    out.varint(directory.chunkPage[i] - previous);
-    previous = directory.chunkPage[i];
-  }
-  out.varint(directory.packs.length);
-  for (const pack of directory.packs) {
-    writeHash(out, pack.hash);
-    out.varint(pack.bytes);
-  }
-  out.varint(directory.fragmentFirstTerms.length);
-  for (const term of directory.fragmentFirstTerms) writeString(out, term);
-  writeMembers(out, directory.fragments);
-  out.varint(directory.shardFirstChunks.length);
-  previous = 0;
-  for (const first of directory.shardFirstChunks) {
-    out.varint(first - previous);
-    previous = first;
-  }
-  writeMembers(out, directory.shards);
-  out.varint(directory.partitions.length);
-  writeMembers(out, directory.partitions.map((partition) => partition.head));
-  for (const partition of directory.partitions) {
-    out.varint(partition.count);
-    writeF32s(out, Float32Array.of(partition.scale));
-  }
-  return out.view().slice();
-}
-
-/** Decodes the directory (`CORRUPT_DATA` when damaged). */
-export function decodeDirectory(bytes: Uint8Array, what = 'directory'): Directory {
-  return guard(what, () => {
-    const reader = new ByteReader(bytes);
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    readMagic(reader, 'directory', what);
-    const lexicalSettings = readString(reader, decoder);
-    const chunkCount = reader.varint();
-    const pageCount = reader.varint();
-    const textLengths = Array.from(reader.varints(chunkCount));
-    const contextLengths = Array.from(reader.varints(chunkCount));
-    const chunkPage = reader.offsets(chunkCount).subarray(1);
-    const packs = Array.from({ length: reader.varint() }, () => ({ hash: readHash(reader), bytes: reader.varint() }));
-    const fragmentCount = reader.varint();
-    const fragmentFirstTerms = Array.from({ length: fragmentCount }, () => readString(reader, decoder));
-    const fragments = readMembers(reader, fragmentCount, packs.length);
-    const shardCount = reader.varint();
-    const shardFirstChunks = Array.from(reader.offsets(shardCount).subarray(1));
-    const shards = readMembers(reader, shardCount, packs.length);
-    const heads = readMembers(reader, reader.varint(), packs.length);
-    const partitions = heads.map((head) => ({ head, count: reader.varint(), scale: readF32s(reader, 1)[0] }));
-    if (reader.offset !== bytes.length) corruptIndex(what, 'trailing bytes');
-    for (const ref of [...fragments, ...shards, ...partitions.map((partition) => partition.head)]) {
-      if (ref.offset + ref.length > packs[ref.pack].bytes) corruptIndex(what, `a member ends past its pack`);
-    }
-    return {
-      lexicalSettings, chunkCount, pageCount, textLengths, contextLengths, chunkPage: chunkPage.slice(),
-      packs, fragmentFirstTerms, fragments, shardFirstChunks, shards, partitions,
-    };
-  });
 }
 
 /** A lexical fragment: sorted terms and each term's postings bytes (as `writePostings` wrote them). */

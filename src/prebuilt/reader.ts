@@ -16,7 +16,6 @@ import type { VectorHit } from '../vector/types.js';
 import {
   checkManifest,
   corruptIndex,
-  decodeDirectory,
   decodeFragment,
   decodeShard,
   type Directory,
@@ -27,6 +26,7 @@ import {
   type ShardChunk,
   type ShardPage,
 } from './format.js';
+import { decodeDirectory } from './format-directory.js';
 import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type PartitionHead, rowBytes } from './format-vectors.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
 import { IndexFiles } from './index-files.js';

@@ -19,7 +19,6 @@ import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
 import { EmbeddingCache } from './cache.js';
 import type { ChunkedPage } from './page-cache.js';
 import {
-  encodeDirectory,
   encodeFragment,
   encodeShard,
   fileName,
@@ -31,6 +30,7 @@ import {
   type ShardChunk,
   type ShardPage,
 } from './format.js';
+import { encodeDirectory } from './format-directory.js';
 import { encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
 import { buildIvf } from './ivf-build.js';
 import { chooseDepths } from './ivf-depths.js';
