@@ -40,7 +40,8 @@ function words(): string[] {
   return vocabulary;
 }
 
-function rng(seed: number): () => number {
+/** A seeded xorshift32 generator of numbers in [0, 1) (the sites' words and the bench's synthetic sites). */
+export function rng(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;

@@ -2,39 +2,16 @@
 // read alongside it, compaction once enough changed, a damaged pack repaired, another tab reading
 // a document that was packed after it was written, and the migration of a schema-1 store.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type RagOptions, resolveRagOptions } from '../src/config.js';
+import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { databaseName, STORE_SCHEMA_VERSION } from '../src/store/idb-store.js';
 import { decodeExport } from '../src/store/export-format.js';
 import { blockKey } from '../src/store/packed-state.js';
 import { ownVectorRecords, packSummary, storedCounts, writeV1Store } from './store-raw.js';
+import { storeEngines } from './support/store-engines.js';
 
-const models = resolve(import.meta.dirname, 'fixtures/models');
-let counter = 0;
-const open: KnowledgeBase[] = [];
-
-function engine(name: string, extra: RagOptions = {}): KnowledgeBase {
-  const kb = new KnowledgeBase(
-    resolveRagOptions({
-      embedding: { model: 'tiny-bge', dtype: 'fp32' },
-      runtime: { modelBaseUrl: models, allowRemoteModels: false },
-      storage: 'indexeddb',
-      name,
-      ...extra,
-    }),
-  );
-  open.push(kb);
-  return kb;
-}
-
-const freshName = () => `store-pack-${++counter}-${Date.now()}`;
-
-afterEach(async () => {
-  for (const kb of open.splice(0)) await kb.close().catch(() => undefined);
-});
+const { engine, freshName } = storeEngines('store-pack');
 
 const koala = { id: 'koala', markdown: '# Koala\n\nThe koala eats eucalyptus leaves.\n\n## Sleep\n\nKoalas sleep for most of the day in trees.' };
 const piano = { id: 'piano', markdown: '# Piano\n\nThe piano is a keyboard instrument.\n\n## Strings\n\nHammers strike the strings inside the piano.' };

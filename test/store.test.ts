@@ -2,40 +2,16 @@
 // replace, dedupe, remove, the consistency check, model changes, a full quota, two engines on one
 // store, and export/import.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type RagOptions, resolveRagOptions } from '../src/config.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resolveRagOptions } from '../src/config.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { isRagError, RagError } from '../src/errors.js';
 import { databaseName, IdbStore, STORE_SCHEMA_VERSION } from '../src/store/idb-store.js';
 import { storedCounts, unpack } from './store-raw.js';
+import { storeEngines, TEST_MODELS } from './support/store-engines.js';
 
-const models = resolve(import.meta.dirname, 'fixtures/models');
-let counter = 0;
-const open: KnowledgeBase[] = [];
-
-function engine(name: string, extra: RagOptions = {}): KnowledgeBase {
-  const kb = new KnowledgeBase(
-    resolveRagOptions({
-      embedding: { model: 'tiny-bge', dtype: 'fp32' },
-      runtime: { modelBaseUrl: models, allowRemoteModels: false },
-      storage: 'indexeddb',
-      name,
-      ...extra,
-    }),
-  );
-  open.push(kb);
-  return kb;
-}
-
-function freshName(): string {
-  return `store-test-${++counter}-${Date.now()}`;
-}
-
-afterEach(async () => {
-  for (const kb of open.splice(0)) await kb.close().catch(() => undefined);
-});
+const { engine, freshName } = storeEngines('store-test');
 
 const koala = { id: 'koala', markdown: '# Koala\n\nThe koala eats eucalyptus leaves.\n\n## Sleep\n\nKoalas sleep for most of the day in trees.' };
 const piano = { id: 'piano', markdown: '# Piano\n\nThe piano is a keyboard instrument.\n\n## Strings\n\nHammers strike the strings inside the piano.' };
@@ -299,7 +275,7 @@ describe('IndexedDB store', () => {
     expect(hits[0].denseScore).toBeCloseTo(expected[0].denseScore ?? NaN, 5);
 
     // Memory storage imports and exports the same file.
-    const memory = new KnowledgeBase(resolveRagOptions({ embedding: { model: 'tiny-bge', dtype: 'fp32' }, runtime: { modelBaseUrl: models, allowRemoteModels: false } }));
+    const memory = new KnowledgeBase(resolveRagOptions({ embedding: { model: 'tiny-bge', dtype: 'fp32' }, runtime: { modelBaseUrl: TEST_MODELS, allowRemoteModels: false } }));
     await memory.importFile(file, { replace: true });
     expect((await memory.documents()).map((doc) => doc.id)).toEqual(['koala', 'piano', 'tea']);
     const roundTrip = await memory.exportFile();

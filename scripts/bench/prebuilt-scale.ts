@@ -23,7 +23,7 @@ import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
 import type { ChunkedPage } from '../../src/prebuilt/page-cache.js';
 import { buildIndexFiles } from '../../src/prebuilt/writer.js';
 import type { Chunk } from '../../src/types.js';
-import { codeWord } from '../../test/site-generator.js';
+import { codeWord, rng } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { denseRecall, snippetQueries } from './prebuilt-recall.js';
 import { topTenSpread } from './prebuilt-spread.js';
@@ -31,15 +31,6 @@ import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 /** `count` pages of four chunks (`chunkWords` words each), and each page's question. */
 export function generatePages(count: number, chunkWords: number): { pages: ChunkedPage[]; questions: string[] } {

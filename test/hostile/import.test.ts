@@ -2,32 +2,21 @@
 // IndexedDB records: every bad file is refused with its code before anything is written, in memory
 // and in IndexedDB, and a store holding a bad record still opens, repaired, and says so.
 import 'fake-indexeddb/auto';
-import { resolve } from 'node:path';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { resolveRagOptions } from '../../src/config.js';
+import { describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import { RagError } from '../../src/errors.js';
 import { crc32 } from '../../src/lexical/bytes.js';
 import { databaseName } from '../../src/store/idb-store.js';
 import type { DocumentRecord, SourceRecord, VectorRecord } from '../../src/store/types.js';
 import { unpack } from '../store-raw.js';
+import { storeEngines } from '../support/store-engines.js';
 
-const models = resolve(import.meta.dirname, '../fixtures/models');
-const open: KnowledgeBase[] = [];
-let counter = 0;
+const { engine: storeEngine, freshName } = storeEngines('hostile-import');
 
-function engine(storage: 'memory' | 'indexeddb', name = `hostile-import-${++counter}-${Date.now()}`): KnowledgeBase {
-  const kb = new KnowledgeBase(
-    resolveRagOptions({ embedding: { model: 'tiny-bge', dtype: 'fp32' }, runtime: { modelBaseUrl: models, allowRemoteModels: false }, storage, name }),
-  );
-  open.push(kb);
-  return kb;
+function engine(storage: 'memory' | 'indexeddb', name = freshName()): KnowledgeBase {
+  return storeEngine(name, { storage });
 }
-
-afterEach(async () => {
-  for (const kb of open.splice(0)) await kb.close().catch(() => undefined);
-});
 
 const koala = { id: 'koala', markdown: '# Koala\n\nThe koala eats eucalyptus leaves.\n\n## Sleep\n\nKoalas sleep for most of the day in trees.' };
 const piano = { id: 'piano', markdown: '# Piano\n\nThe piano is a keyboard instrument.\n\n## Strings\n\nHammers strike the strings inside the piano.' };
