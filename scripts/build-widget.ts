@@ -41,29 +41,20 @@ export { PANEL_FILE } from '../src/widget/script-tag.js';
 export async function buildWidget(options: BuildWidgetOptions = {}): Promise<{ outDir: string }> {
   const outDir = options.outDir ?? `${ROOT}dist`;
   const logLevel = options.logLevel ?? 'warn';
+  // What the three builds share: one output folder, written into, never emptied.
+  const shared = { configFile: false, root: ROOT, logLevel } as const;
+  const output = { outDir, emptyOutDir: false, target: 'es2022', minify: true, copyPublicDir: false } as const;
   await build({
-    configFile: false,
-    root: ROOT,
-    logLevel,
+    ...shared,
     build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      copyPublicDir: false,
+      ...output,
       lib: { entry: `${ROOT}src/widget/script-tag.ts`, formats: ['iife'], name: 'InpageRagWidget', fileName: () => WIDGET_FILE },
     },
   });
   await build({
-    configFile: false,
-    root: ROOT,
-    logLevel,
+    ...shared,
     build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      copyPublicDir: false,
+      ...output,
       modulePreload: false,
       rollupOptions: {
         input: { panel: `${ROOT}src/widget/panel.ts` },
@@ -78,19 +69,13 @@ export async function buildWidget(options: BuildWidgetOptions = {}): Promise<{ o
   });
   if (options.engine === false) return { outDir };
   await build({
-    configFile: false,
-    root: ROOT,
-    logLevel,
+    ...shared,
     // The runtime's `.wasm` is served as a file (wasmPaths), never inlined into a bundle.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', 'module', 'browser', 'production'] },
     worker: { format: 'es' },
     plugins: [selfHostedAssets()],
     build: {
-      outDir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      copyPublicDir: false,
+      ...output,
       modulePreload: false,
       rollupOptions: {
         input: { worker: `${ROOT}src/widget/engine.worker.ts` },
