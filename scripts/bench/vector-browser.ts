@@ -17,6 +17,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, startServer } from '../../test/browser/harness.js';
 import type { IndexRun, VectorWorkerApi } from '../../test/browser/pages/vector.worker.js';
+import { intListOption, intOption, readArgs } from '../lib/args.js';
 
 const DIMENSION = 384;
 const SEED = 20_240_601;
@@ -108,14 +109,9 @@ export async function benchVectorBrowser(options: VectorBrowserBenchOptions = {}
   return result;
 }
 
-function readOption(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const sizes = readOption('--sizes')?.split(',').map(Number);
-  const queries = readOption('--queries');
-  const result = await benchVectorBrowser({ sizes, queries: queries ? Number(queries) : undefined });
+  const args = readArgs(process.argv.slice(2), { values: ['sizes', 'queries'], flags: [] });
+  const sizes = intListOption(args, 'sizes');
+  const result = await benchVectorBrowser({ sizes: sizes.length > 0 ? sizes : undefined, queries: intOption(args, 'queries') });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

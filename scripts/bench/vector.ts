@@ -17,6 +17,7 @@ import { randomUnitVectors, referenceNormalize } from '../../src/vector/referenc
 import type { VectorIndex, VectorIndexOptions } from '../../src/vector/types.js';
 import type { VoyInstance } from '../../src/vector/voy-loader.js';
 import { sectionLog } from '../lib/bench-fill.js';
+import { intListOption, intOption, readArgs } from '../lib/args.js';
 
 const DIMENSION = 384;
 const K = 10;
@@ -184,14 +185,9 @@ export async function benchVector(options: VectorBenchOptions = {}): Promise<Rec
   return result;
 }
 
-function readOption(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : undefined;
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const sizes = readOption('--sizes')?.split(',').map(Number);
-  const queries = readOption('--queries');
-  const result = await benchVector({ sizes, queries: queries ? Number(queries) : undefined });
+  const args = readArgs(process.argv.slice(2), { values: ['sizes', 'queries'], flags: [] });
+  const sizes = intListOption(args, 'sizes');
+  const result = await benchVector({ sizes: sizes.length > 0 ? sizes : undefined, queries: intOption(args, 'queries') });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
