@@ -16,16 +16,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddingText } from '../../src/chunk/context.js';
-import { resolveRagOptions } from '../../src/config.js';
-import { folderFetch } from '../../src/prebuilt/file-fetch.js';
 import { PREBUILT_FORMAT, PREBUILT_VERSION } from '../../src/prebuilt/format.js';
-import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
 import type { ChunkedPage } from '../../src/prebuilt/page-cache.js';
 import { buildIndexFiles } from '../../src/prebuilt/writer.js';
 import type { Chunk } from '../../src/types.js';
 import { codeWord, rng } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { denseRecall, snippetQueries } from './prebuilt-recall.js';
+import { openServed } from './prebuilt-served.js';
 import { topTenSpread } from './prebuilt-spread.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
@@ -102,15 +100,7 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
       `bench: prebuilt n${count}: ${entry.counts.chunks} chunks, ${disk.files} files, ${(disk.bytes / 1024).toFixed(0)} KB, ${entry.counts.partitions} partitions, probe ${entry.probe}, rescore ${entry.rescore}, built in ${buildS.toFixed(1)} s (peak RSS +${(peakRise / 2 ** 20).toFixed(0)} MB)`,
     );
 
-    const base = 'http://bench.test/index/';
-    const served = folderFetch(out, base);
-    const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: { model: 'synthetic-384' } }), { url: base, fetch: served.fetch, embedder });
-    await kb.ready();
-    const askOnce = async (question: string) => {
-      const before = served.bytes;
-      for await (const event of kb.ask(question)) void event;
-      return (served.bytes - before) / 1024;
-    };
+    const { kb, served, askOnce } = await openServed(out, embedder);
     const atOpen = served.bytes / 1024;
     const firstQueryKb = atOpen + (await askOnce(questions[3]));
     const next: number[] = [];

@@ -16,14 +16,12 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { embeddingText } from '../../src/chunk/context.js';
-import { resolveRagOptions } from '../../src/config.js';
-import { folderFetch } from '../../src/prebuilt/file-fetch.js';
-import { PrebuiltKnowledgeBase } from '../../src/prebuilt/knowledge-base.js';
 import { buildSite } from '../../src/prebuilt/site.js';
 import { generateSite, writeSite } from '../../test/site-generator.js';
 import { log } from '../lib/args.js';
 import { benchPrebuiltScale } from './prebuilt-scale.js';
 import { denseRecall, snippetQueries } from './prebuilt-recall.js';
+import { openServed } from './prebuilt-served.js';
 import { syntheticEmbedder } from './synthetic-embedder.js';
 
 const PAGES = 1000;
@@ -35,34 +33,6 @@ function median(values: number[]): number {
 }
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** The kind of an index file by its name: manifest, directory, vectors, lexical fragments, shards… */
-function kindOf(url: string): string {
-  const name = url.slice(url.lastIndexOf('/') + 1);
-  if (name === 'manifest.json') return 'manifest';
-  // directory, centroids, pack (lexical fragments, text shards and vector partitions, by range)
-  return /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
-}
-
-/** A fetch that adds the bytes it serves to `bytes[kind]` and the requests to `files[kind]`. */
-function countingFetch(fetcher: (url: string, init?: RequestInit) => Promise<Response>) {
-  const counts = { bytes: {} as Record<string, number>, files: {} as Record<string, number> };
-  const fetch = async (url: string, init?: RequestInit) => {
-    const response = await fetcher(url, init);
-    const body = new Uint8Array(await response.arrayBuffer());
-    if (response.ok) {
-      const kind = kindOf(url);
-      counts.bytes[kind] = (counts.bytes[kind] ?? 0) + body.length;
-      counts.files[kind] = (counts.files[kind] ?? 0) + 1;
-    }
-    return new Response(body, { status: response.status, headers: response.headers });
-  };
-  const reset = () => {
-    counts.bytes = {};
-    counts.files = {};
-  };
-  return { fetch, counts, reset };
-}
 
 /** KB per kind, rounded. */
 const kbByKind = (bytes: Record<string, number>) => Object.fromEntries(Object.entries(bytes).map(([kind, value]) => [kind, round(value / 1024, 1)]));
@@ -97,17 +67,7 @@ export async function benchPrebuilt(): Promise<Record<string, unknown>> {
       diskFiles.files++;
       diskFiles.diskBytes += Math.ceil((await stat(join(out, name))).size / 4096) * 4096;
     }
-    const base = 'http://bench.test/index/';
-    const served = folderFetch(out, base);
-    const counting = countingFetch(served.fetch);
-    const options = resolveRagOptions({ embedding: { model: 'synthetic-384' } });
-    const kb = new PrebuiltKnowledgeBase(options, { url: base, fetch: counting.fetch, embedder });
-    await kb.ready();
-    const askOnce = async (question: string) => {
-      const before = served.bytes;
-      for await (const event of kb.ask(question)) void event;
-      return (served.bytes - before) / 1024;
-    };
+    const { kb, served, counting, askOnce } = await openServed(out, embedder);
     const atOpen = served.bytes / 1024;
     const firstQueryKb = atOpen + (await askOnce(pages[3].question));
     const firstByKind = kbByKind(counting.counts.bytes);
