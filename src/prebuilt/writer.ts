@@ -309,7 +309,6 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   let probe = 0;
   let rescore = 0;
   let measuredRecall: number | undefined;
-  let recallTarget: number | undefined;
   if (embedder && chunks.length > 0) {
     const ivf = buildIvf(vectors, dimension, settings.partitions);
     centroidFile = storeFile(files, 'centroids', encodeCentroids(ivf.centroids));
@@ -329,18 +328,17 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     const keep =
       previous?.rescoreRecall === settings.rescoreRecall && embedded <= slack && Math.abs(previous.counts.chunks - chunks.length) <= slack && previous.counts.partitions === partitions.length;
     const auto = settings.probe === 'auto' || settings.rescore === 'auto';
-    let measured: { probe: number; rescore: number } | undefined;
-    if (auto && keep) measured = { probe: previous.probe, rescore: previous.rescore };
+    let measured: { probe: number; rescore: number; recall: number } | undefined;
+    if (auto && keep) measured = { probe: previous.probe, rescore: previous.rescore, recall: settings.rescoreRecall };
     else if (auto) {
       const queries = (await embedTexts(snippetQueries(chunks), chunks.length, options, cache!)).vectors;
       const choice = chooseDepths(vectors, ivf, settings.rescoreRecall, queries, undefined, settings.denseBudgetKb * 1024);
-      measured = choice;
       // Below the target only when the budget stopped it: the manifest then says what was measured.
-      recallTarget = Math.min(settings.rescoreRecall, choice.recall);
+      measured = { ...choice, recall: Math.min(settings.rescoreRecall, choice.recall) };
     }
     probe = Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe);
     rescore = Math.min(chunks.length, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore);
-    if (measured) measuredRecall = recallTarget ?? previous?.rescoreRecall ?? settings.rescoreRecall;
+    if (measured) measuredRecall = measured.recall;
   }
   packs.finish();
   for (const [name, bytes] of packs.files) files.set(name, bytes);
