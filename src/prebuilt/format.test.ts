@@ -9,7 +9,7 @@ import {
 import { decodeDirectory, encodeDirectory } from './format-directory.js';
 import { decodeCentroids, decodePartitionHead, decodeRow, encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
 import { buildIvf, centroidScores, estimate } from './ivf-build.js';
-import { quantizeInt8, signTable, topIndices } from './ivf.js';
+import { quantizeInt8, quantizeRow, signTable, topIndices } from './ivf.js';
 import { languageGroup, urlForPath } from './urls.js';
 
 function expectCorrupt(run: () => unknown): void {
@@ -106,9 +106,10 @@ describe('prebuilt format', () => {
     values[3] = -Infinity;
     const sorted = Array.from(values.keys()).sort((a, b) => values[b] - values[a] || a - b);
     for (const k of [0, 1, 10, 99, 500, 1000, 2000]) expect(topIndices(values, k)).toEqual(sorted.slice(0, k));
+    const int8 = quantizeRow(vectors[17], 32);
     let dot = 0;
-    for (let i = 0; i < 32; i++) dot += query[i] * ivf.int8.values[17 * 32 + i];
-    expect(dot * ivf.int8.scales[17]).toBeCloseTo(1, 2);
+    for (let i = 0; i < 32; i++) dot += query[i] * int8.values[i];
+    expect(dot * int8.scale).toBeCloseTo(1, 2);
   });
 });
 

@@ -4,7 +4,8 @@
  * to the manifest give the recall asked for, or probe every partition when nothing cheaper does.
  */
 import { type BuiltIvf, centroidScores, estimate } from './ivf-build.js';
-import { signTable, topIndices } from './ivf.js';
+import { quantizeRow, signTable, topIndices } from './ivf.js';
+import { asRows, type VectorRows } from './vector-rows.js';
 
 /**
  * Cosines this close to the k-th exact score count as the k-th (near-ties): int8 rows can swap
@@ -47,20 +48,21 @@ export function foundNearTies(exactScoresOfHits: readonly number[], kthExact: nu
  * is over), so the first question of a large site reads a bounded amount whatever its recall.
  */
 export function chooseDepths(
-  vectors: readonly Float32Array[],
+  input: readonly Float32Array[] | VectorRows,
   ivf: BuiltIvf,
   recall: number,
   queries: readonly Float32Array[] = [],
   report?: (grid: { probes: readonly number[]; rescores: readonly number[]; shares: number[][][] }) => void,
   budgetBytes = Infinity,
 ): DepthsChoice {
-  const count = vectors.length;
+  const vectors = asRows(input, ivf.centroids.dimension);
+  const count = vectors.count;
   const partitions = ivf.partitions.length;
   const probes = PROBES.filter((probe) => probe < partitions).concat([partitions]);
   const rescores = RESCORES.filter((depth) => depth < count).concat(count <= RESCORES[RESCORES.length - 1] ? [count] : []);
   const sampleCount = Math.min(100, count);
   const chunkQueries = Array.from({ length: sampleCount }, (_, s) => Math.floor((s * count) / sampleCount));
-  const sets: { query: Float32Array; self: number }[][] = [chunkQueries.map((self) => ({ query: vectors[self], self }))];
+  const sets: { query: Float32Array; self: number }[][] = [chunkQueries.map((self) => ({ query: vectors.row(self), self }))];
   if (queries.length > 0) sets.push(queries.slice(0, 100).map((query) => ({ query, self: -1 })));
   const shares = sets.map((set) => measure(vectors, ivf, set, probes, rescores));
   report?.({ probes, rescores, shares });
@@ -82,21 +84,61 @@ export function chooseDepths(
   return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000 };
 }
 
+/**
+ * The exact top `k` of each query (its own chunk left out), in one pass over the vectors' blocks:
+ * the best first, ties to the lower number, as `topIndices` ranks them.
+ */
+function exactTops(vectors: VectorRows, set: readonly { query: Float32Array; self: number }[], k: number): { numbers: number[]; scores: number[] }[] {
+  const tops = set.map(() => ({ numbers: [] as number[], scores: [] as number[] }));
+  for (const block of vectors.blocks()) {
+    set.forEach(({ query, self }, q) => {
+      const top = tops[q];
+      block.rows.forEach((vector, offset) => {
+        const number = block.start + offset;
+        if (number === self) return;
+        // f32, as a score array holds it: equal f32 scores tie, broken by number.
+        const score = Math.fround(dot(query, vector));
+        if (top.scores.length === k && score <= top.scores[k - 1]) return;
+        let at = top.scores.length;
+        while (at > 0 && top.scores[at - 1] < score) at--;
+        top.scores.splice(at, 0, score);
+        top.numbers.splice(at, 0, number);
+        if (top.scores.length > k) {
+          top.scores.pop();
+          top.numbers.pop();
+        }
+      });
+    });
+  }
+  return tops;
+}
+
 /** recall@10 (near-ties counted) of a query set at every pair of depths: `[probe][rescore]`. */
-function measure(vectors: readonly Float32Array[], ivf: BuiltIvf, set: readonly { query: Float32Array; self: number }[], probes: readonly number[], rescores: readonly number[]): number[][] {
-  const count = vectors.length;
+function measure(vectors: VectorRows, ivf: BuiltIvf, set: readonly { query: Float32Array; self: number }[], probes: readonly number[], rescores: readonly number[]): number[][] {
+  const { count } = vectors;
   const { dimension } = ivf.centroids;
   const found = probes.map(() => new Array<number>(rescores.length).fill(0));
-  const exact = new Float32Array(count);
   const deepest = rescores[rescores.length - 1];
+  const tops = exactTops(vectors, set, K);
   let total = 0;
-  for (const { query, self } of set) {
-    for (let row = 0; row < count; row++) exact[row] = row === self ? -Infinity : dot(query, vectors[row]);
-    const k = Math.min(K, count - (self >= 0 ? 1 : 0));
-    if (k <= 0) continue;
-    total += k;
-    const truth = topIndices(exact, k);
-    const kth = exact[truth[truth.length - 1]];
+  set.forEach(({ query, self }, q) => {
+    const kq = Math.min(K, count - (self >= 0 ? 1 : 0));
+    if (kq <= 0) return;
+    total += kq;
+    const kth = tops[q].scores[kq - 1];
+    // Exact and int8 cosines of the candidates this query rescores, read once each.
+    const cosines = new Map<number, { exact: number; int8: number }>();
+    const cosine = (number: number) => {
+      let known = cosines.get(number);
+      if (!known) {
+        const vector = vectors.row(number);
+        const { values, scale } = quantizeRow(vector, dimension);
+        let sum = 0;
+        for (let i = 0; i < dimension; i++) sum += query[i] * values[i];
+        cosines.set(number, (known = { exact: Math.fround(dot(query, vector)), int8: sum * scale }));
+      }
+      return known;
+    };
     const scores = centroidScores(query, ivf.centroids);
     const order = topIndices(scores, probes[probes.length - 1]);
     // Estimates of every chunk of the probed partitions, in probe order: a probe depth is a prefix.
@@ -110,21 +152,14 @@ function measure(vectors: readonly Float32Array[], ivf: BuiltIvf, set: readonly 
     probes.forEach((probe, p) => {
       const prefix = estimates.subarray(0, ends[probe - 1]);
       const ranked = topIndices(prefix, deepest + 1).filter((index) => numbers[index] !== self).slice(0, deepest);
-      const rescored = ranked.map((index) => int8Dot(query, ivf, numbers[index], dimension));
+      const rescored = ranked.map((index) => cosine(numbers[index]).int8);
       rescores.forEach((depth, r) => {
-        const top = topIndices(Float32Array.from(rescored.slice(0, depth)), k);
-        found[p][r] += Math.min(k, foundNearTies(top.map((index) => exact[numbers[ranked[index]]]), kth));
+        const top = topIndices(Float32Array.from(rescored.slice(0, depth)), kq);
+        found[p][r] += Math.min(kq, foundNearTies(top.map((index) => cosine(numbers[ranked[index]]).exact), kth));
       });
     });
-  }
+  });
   return found.map((row) => row.map((value) => value / Math.max(1, total)));
-}
-
-function int8Dot(query: Float32Array, ivf: BuiltIvf, number: number, dimension: number): number {
-  let sum = 0;
-  const { values, scales } = ivf.int8;
-  for (let i = 0; i < dimension; i++) sum += query[i] * values[number * dimension + i];
-  return sum * scales[number];
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

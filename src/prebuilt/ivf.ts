@@ -5,6 +5,7 @@
  * chunk minus its centroid), then the best `rescore` candidates rescored with their int8 rows.
  * Build-side training and the arithmetic both sides share.
  */
+import type { VectorRows } from './vector-rows.js';
 
 /** A query's lookup table: for each byte of sign bits, the sum of ±query over its 8 dimensions. */
 export function signTable(query: Float32Array): Float32Array {
@@ -43,16 +44,21 @@ export function setSignBits(residual: Float32Array, bits: Uint8Array, row: numbe
   return absolute;
 }
 
+/** One int8 row and its scale: `vector ≈ scale · values` (written at `offset` of `values` when given). */
+export function quantizeRow(vector: Float32Array, dimension: number, values = new Int8Array(dimension), offset = 0): { values: Int8Array; scale: number } {
+  let max = 0;
+  for (let i = 0; i < dimension; i++) max = Math.max(max, Math.abs(vector[i]));
+  const scale = max > 0 ? max / 127 : 1;
+  for (let i = 0; i < dimension; i++) values[offset + i] = Math.round(vector[i] / scale);
+  return { values, scale };
+}
+
 /** int8 rows with one scale each: `vector ≈ scale · row`. */
 export function quantizeInt8(vectors: readonly Float32Array[], dimension: number): { values: Int8Array; scales: Float32Array } {
   const values = new Int8Array(vectors.length * dimension);
   const scales = new Float32Array(vectors.length);
   vectors.forEach((vector, row) => {
-    let max = 0;
-    for (let i = 0; i < dimension; i++) max = Math.max(max, Math.abs(vector[i]));
-    const scale = max > 0 ? max / 127 : 1;
-    scales[row] = scale;
-    for (let i = 0; i < dimension; i++) values[row * dimension + i] = Math.round(vector[i] / scale);
+    scales[row] = quantizeRow(vector, dimension, values, row * dimension).scale;
   });
   return { values, scales };
 }
@@ -85,13 +91,18 @@ export function assignPartitions(vectors: readonly Float32Array[], centroids: Fl
   return assignment;
 }
 
+/** Rows k-means trains on for `count` centroids: at most 32 per partition. */
+export function trainingSampleSize(vectors: number, count: number): number {
+  return Math.min(vectors, count * 32);
+}
+
 /**
- * Spherical k-means on an evenly spread sample of the vectors (at most 32 per partition),
- * deterministic: unit-length centroids, `count × dimension`.
+ * Spherical k-means on an evenly spread sample of the vectors ({@link trainingSampleSize} rows,
+ * the only ones held at once), deterministic: unit-length centroids, `count × dimension`.
  */
-export function trainCentroids(vectors: readonly Float32Array[], dimension: number, count: number, iterations = 6): Float32Array {
-  const sampleSize = Math.min(vectors.length, count * 32);
-  const sample = Array.from({ length: sampleSize }, (_, i) => vectors[Math.floor((i * vectors.length) / sampleSize)]);
+export function trainCentroids(vectors: VectorRows, dimension: number, count: number, iterations = 6): Float32Array {
+  const sampleSize = trainingSampleSize(vectors.count, count);
+  const sample = Array.from({ length: sampleSize }, (_, i) => vectors.row(Math.floor((i * vectors.count) / sampleSize)));
   const centroids = new Float32Array(count * dimension);
   for (let c = 0; c < count; c++) centroids.set(sample[Math.floor((c * sample.length) / count)], c * dimension);
   for (let iteration = 0; iteration < iterations; iteration++) {

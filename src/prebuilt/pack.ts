@@ -12,14 +12,21 @@ export interface PendingMember {
   ref: MemberRef;
 }
 
-/** Collects members into packs and gives each its final reference. */
+/** Takes a finished file: its content name and bytes. */
+export type FileSink = (name: string, bytes: Uint8Array) => void;
+
+/**
+ * Collects members into packs and gives each its final reference. A closed pack goes to the sink
+ * at once (to disk, in a build), so at most one open pack per kind is held.
+ */
 export class PackWriter {
   readonly packs: PackRef[] = [];
-  /** Pack bytes by file name. */
-  readonly files = new Map<string, Uint8Array>();
   private readonly open = new Map<string, { parts: Uint8Array[]; size: number; members: PendingMember[] }>();
 
-  constructor(private readonly packBytes: number) {}
+  constructor(
+    private readonly packBytes: number,
+    private readonly sink: FileSink,
+  ) {}
 
   /**
    * Adds a member of `kind`: `raw` is stored gzip-compressed (or as is with `compress: false`, when
@@ -57,7 +64,7 @@ export class PackWriter {
     const ref: PackRef = { hash: hash64(bytes), bytes: bytes.length };
     for (const member of pack.members) member.ref.pack = this.packs.length;
     this.packs.push(ref);
-    this.files.set(packName(ref), bytes);
+    this.sink(packName(ref), bytes);
   }
 
   /** Closes every open pack. */

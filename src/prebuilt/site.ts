@@ -4,7 +4,7 @@
  * builds one index per language, and writes the files and `manifest.json`. Unchanged chunks take
  * their vectors from the embedding cache, and files already in the output are not written again.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ChunkOptions } from '../chunk/options.js';
@@ -286,20 +286,21 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     const previous = before?.indexes.find((entry) => entry.path === path && entry.lang === lang && entry.model?.id === embedder?.modelId && entry.model?.dimension === embedder?.dimension);
     // The index files there already (content-addressed: same name, same bytes).
     const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
-    const built = await buildIndexFiles({
-      pages: group, lang, embedder, cache, chunking: options.chunking,
-      rescore: options.rescore, probe: options.probe, denseBudgetKb: options.denseBudgetKb, partitions: options.partitions, packBytes: options.packBytes,
-      shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
-    });
     await mkdir(target, { recursive: true });
-    for (const [name, data] of built.files) {
+    // Each file is written as the build finishes it (a pack as soon as it is full), not held.
+    const sink = (name: string, data: Uint8Array) => {
       const file = join(target, name);
       keep.add(file);
       bytes += data.length;
-      if (present.has(name)) continue;
-      await writeFile(file, data);
+      if (present.has(name)) return;
+      writeFileSync(file, data);
       written++;
-    }
+    };
+    const built = await buildIndexFiles({
+      pages: group, lang, embedder, cache, chunking: options.chunking, sink,
+      rescore: options.rescore, probe: options.probe, denseBudgetKb: options.denseBudgetKb, partitions: options.partitions, packBytes: options.packBytes,
+      shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
+    });
     entries.push({ ...built.entry, path });
     chunks += built.entry.counts.chunks;
     embedded += built.embedded;

@@ -6,7 +6,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { chunkDocument } from '../chunk/chunk-document.js';
-import { embeddingText } from '../chunk/context.js';
 import type { ChunkOptions } from '../chunk/options.js';
 import type { Embedder } from '../embed/embedder.js';
 import { RagError, throwIfAborted } from '../errors.js';
@@ -16,7 +15,7 @@ import { OpenPostings } from '../lexical/open-postings.js';
 import { writePostings } from '../lexical/postings.js';
 import type { TokenCounter } from '../tokenize/token-counter.js';
 import type { Chunk, LanguageCode, ParsedDocument } from '../types.js';
-import { EmbeddingCache } from './cache.js';
+import type { EmbeddingCache } from './cache.js';
 import type { ChunkedPage } from './page-cache.js';
 import {
   encodeFragment,
@@ -31,10 +30,10 @@ import {
   type ShardPage,
 } from './format.js';
 import { encodeDirectory } from './format-directory.js';
-import { encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
-import { buildIvf } from './ivf-build.js';
-import { chooseDepths } from './ivf-depths.js';
-import { PackWriter } from './pack.js';
+import { partitionCount } from './ivf.js';
+import { type FileSink, PackWriter } from './pack.js';
+import type { VectorSpill } from './vector-spill.js';
+import { embedToSpill, writeDense } from './writer-dense.js';
 
 /** Progress of a build, for the terminal. */
 export interface BuildProgress {
@@ -110,6 +109,11 @@ export interface BuildIndexOptions {
   rescoreRecall?: number;
   denseBudgetKb?: number;
   /**
+   * Takes each file as it is finished (a pack as soon as it is full), so a build does not hold the
+   * index in memory; without it the files come back in `files`.
+   */
+  sink?: FileSink;
+  /**
    * The same index as an earlier build wrote it: its measured depths are kept when at most 1% of
    * the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
    */
@@ -121,23 +125,24 @@ export interface BuildIndexOptions {
 /** One built index: its manifest entry (without `path`), its files by name, and what was embedded. */
 export interface BuiltIndex {
   entry: Omit<PrebuiltIndexEntry, 'path'>;
+  /** The files by name, when no `sink` took them. */
   files: Map<string, Uint8Array>;
   /** Chunks embedded now, and chunks whose vectors came from the cache. */
   embedded: number;
   reused: number;
+  /**
+   * The most chunk vectors the build held in memory at once (a block read from its spill file, an
+   * embedding batch, the k-means sample): it grows with the square root of the chunks, not with them.
+   */
+  vectorRowsHeld: number;
 }
 
 /** Stores a file compressed under its content name. */
-function storeFile(files: Map<string, Uint8Array>, kind: string, raw: Uint8Array): PrebuiltFileRef {
+function storeFile(sink: FileSink, kind: string, raw: Uint8Array): PrebuiltFileRef {
   const name = fileName(kind, raw);
   const bytes = new Uint8Array(gzipSync(raw, { level: 9 }));
-  files.set(name, bytes);
+  sink(name, bytes);
   return { name, bytes: bytes.length, raw: raw.length, hash: hashOfName(name) };
-}
-
-/** Embeds every chunk's text, reusing cached vectors. */
-async function embedChunks(chunks: Chunk[], options: BuildIndexOptions, cache: EmbeddingCache): Promise<{ vectors: Float32Array[]; embedded: number }> {
-  return embedTexts(chunks.map(embeddingText), chunks.length, options, cache);
 }
 
 /**
@@ -159,26 +164,14 @@ function snippetQueries(chunks: readonly Chunk[], count = 100): string[] {
   return out;
 }
 
-/** Embeds texts, reusing cached vectors. */
-async function embedTexts(texts: string[], chunkCount: number, options: BuildIndexOptions, cache: EmbeddingCache): Promise<{ vectors: Float32Array[]; embedded: number }> {
-  const vectors = new Array<Float32Array>(texts.length);
-  const missing: number[] = [];
-  texts.forEach((text, index) => {
-    const cached = cache.get(text);
-    if (cached) vectors[index] = cached;
-    else missing.push(index);
-  });
-  const unique = [...new Set(missing.map((index) => texts[index]))];
-  const batch = 256;
-  for (let start = 0; start < unique.length; start += batch) {
-    throwIfAborted(options.signal);
-    const slice = unique.slice(start, start + batch);
-    const embedded = await options.embedder!.embedPassages(slice, { signal: options.signal });
-    slice.forEach((text, index) => cache.set(text, embedded[index]));
-    options.onProgress?.({ stage: 'embed', done: Math.min(start + batch, unique.length), total: unique.length, unit: 'chunks', chunks: chunkCount });
-  }
-  for (const index of missing) vectors[index] = cache.get(texts[index])!;
-  return { vectors, embedded: unique.length };
+/** Embeds the snippet queries, through the cache when there is one (a rebuild then embeds none). */
+async function embedQueries(texts: string[], options: BuildIndexOptions): Promise<Float32Array[]> {
+  const { cache, embedder } = options;
+  const missing = [...new Set(texts.filter((text) => !cache?.get(text)))];
+  const fresh = missing.length > 0 ? await embedder!.embedPassages(missing, { signal: options.signal }) : [];
+  const byText = new Map(missing.map((text, index) => [text, fresh[index]]));
+  for (const [text, vector] of byText) cache?.set(text, vector);
+  return texts.map((text) => byText.get(text) ?? cache!.get(text)!);
 }
 
 /** The lexical index of the chunks (ids are chunk numbers) cut into fragments. */
@@ -239,10 +232,11 @@ function lexicalFiles(chunks: Chunk[], packs: PackWriter, fragmentBytes: number)
  * for (const [name, bytes] of built.files) await writeFile(join(out, name), bytes)
  */
 export async function buildIndexFiles(options: BuildIndexOptions): Promise<BuiltIndex> {
-  const settings = { ...DEFAULT_BUILD_INDEX_OPTIONS, ...definedOnly(options) };
+  const settings = settingsOf(options);
   const { embedder } = options;
   const files = new Map<string, Uint8Array>();
-  const packs = new PackWriter(settings.packBytes);
+  const sink: FileSink = options.sink ?? ((name, bytes) => files.set(name, bytes));
+  const packs = new PackWriter(settings.packBytes, sink);
   let docs = options.pages;
   if (!docs) {
     const { counterFor } = options;
@@ -264,14 +258,29 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     }
   });
 
-  let vectors: Float32Array[] = [];
-  let embedded = 0;
-  const dimension = embedder?.dimension ?? 0;
-  const cache = embedder ? (options.cache ?? new EmbeddingCache(embedder.modelId, dimension)) : undefined;
-  if (embedder && cache) {
-    ({ vectors, embedded } = await embedChunks(chunks, options, cache));
+  const spilled = embedder && chunks.length > 0 ? await embedToSpill(chunks, { embedder, cache: options.cache, onProgress: options.onProgress, signal: options.signal }) : undefined;
+  try {
+    return await writeIndex(options, settings, docs, chunks, chunkPageOf, packs, sink, files, spilled);
+  } finally {
+    spilled?.spill.dispose();
   }
+}
 
+/** Everything after embedding: the lexical fragments, text shards, dense index and directory. */
+async function writeIndex(
+  options: BuildIndexOptions,
+  settings: ReturnType<typeof settingsOf>,
+  docs: readonly ChunkedPage[],
+  chunks: Chunk[],
+  chunkPageOf: number[],
+  packs: PackWriter,
+  sink: FileSink,
+  files: Map<string, Uint8Array>,
+  spilled: { spill: VectorSpill; embedded: number } | undefined,
+): Promise<BuiltIndex> {
+  const { embedder } = options;
+  const dimension = embedder?.dimension ?? 0;
+  const embedded = spilled?.embedded ?? 0;
   const lexical = lexicalFiles(chunks, packs, settings.fragmentBytes);
   const shardFirstChunks: number[] = [];
   const shardRefs: MemberRef[] = [];
@@ -309,42 +318,30 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
   let probe = 0;
   let rescore = 0;
   let measuredRecall: number | undefined;
-  if (embedder && chunks.length > 0) {
-    const ivf = buildIvf(vectors, dimension, settings.partitions);
-    centroidFile = storeFile(files, 'centroids', encodeCentroids(ivf.centroids));
-    partitions = ivf.partitions.map((partition) => {
-      const head = encodePartitionHead(partition);
-      // The rows follow the head in the pack: row i of the partition at head end + i × rowBytes.
-      const rows = partition.numbers.reduce<Uint8Array[]>((out, number) => {
-        out.push(encodeRow(ivf.int8.values.subarray(number * dimension, (number + 1) * dimension), ivf.int8.scales[number]));
-        return out;
-      }, []);
-      const member = packs.add('vec', head, { compress: false, extra: concat(...rows) });
-      return { head: member.ref, count: partition.numbers.length, scale: partition.scale };
-    });
-    packs.close('vec');
+  let vectorRowsHeld = 0;
+  if (spilled) {
     const { previous } = options;
     const slack = Math.max(1, Math.floor(chunks.length / 100));
     const keep =
-      previous?.rescoreRecall === settings.rescoreRecall && embedded <= slack && Math.abs(previous.counts.chunks - chunks.length) <= slack && previous.counts.partitions === partitions.length;
-    const auto = settings.probe === 'auto' || settings.rescore === 'auto';
-    let measured: { probe: number; rescore: number; recall: number } | undefined;
-    if (auto && keep) measured = { probe: previous.probe, rescore: previous.rescore, recall: settings.rescoreRecall };
-    else if (auto) {
-      const queries = (await embedTexts(snippetQueries(chunks), chunks.length, options, cache!)).vectors;
-      const choice = chooseDepths(vectors, ivf, settings.rescoreRecall, queries, undefined, settings.denseBudgetKb * 1024);
-      // Below the target only when the budget stopped it: the manifest then says what was measured.
-      measured = { ...choice, recall: Math.min(settings.rescoreRecall, choice.recall) };
-    }
-    probe = Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe);
-    rescore = Math.min(chunks.length, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore);
-    if (measured) measuredRecall = measured.recall;
+      previous?.rescoreRecall === settings.rescoreRecall &&
+      embedded <= slack &&
+      Math.abs(previous.counts.chunks - chunks.length) <= slack &&
+      previous.counts.partitions === (settings.partitions ?? partitionCount(chunks.length));
+    const dense = await writeDense(
+      spilled.spill,
+      packs,
+      settings,
+      () => embedQueries(snippetQueries(chunks), options),
+      keep ? { probe: previous.probe, rescore: previous.rescore, recall: settings.rescoreRecall } : undefined,
+    );
+    centroidFile = storeFile(sink, 'centroids', dense.centroids);
+    ({ partitions, probe, rescore, rowsHeld: vectorRowsHeld } = dense);
+    measuredRecall = dense.recall;
   }
   packs.finish();
-  for (const [name, bytes] of packs.files) files.set(name, bytes);
 
   const directory = storeFile(
-    files,
+    sink,
     'directory',
     encodeDirectory({
       lexicalSettings: lexical.settings,
@@ -379,18 +376,15 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
     files,
     embedded,
     reused: embedder ? chunks.length - embedded : 0,
+    vectorRowsHeld,
   };
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+/** The options with their defaults filled in. */
+function settingsOf(options: BuildIndexOptions) {
+  return { ...DEFAULT_BUILD_INDEX_OPTIONS, ...definedOnly(options) };
 }
+
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

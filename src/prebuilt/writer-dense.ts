@@ -1,0 +1,145 @@
+/**
+ * The dense half of a prebuilt build, streamed: chunk vectors go to a spill file as they are
+ * embedded (or taken from the embedding cache), the IVF index is trained on a sample and built in
+ * two passes over the file, each partition's int8 rows are read back as its pack is written, and
+ * the search depths are measured with one pass per query set. What it holds at once is a block of
+ * vectors, the training sample, and a chunk number and sign bits per chunk.
+ */
+import { embeddingText } from '../chunk/context.js';
+import { throwIfAborted } from '../errors.js';
+import type { Chunk } from '../types.js';
+import { hash64 } from '../util/hash.js';
+import type { EmbeddingCache } from './cache.js';
+import type { PartitionRef } from './format.js';
+import { encodeCentroids, encodePartitionHead, encodeRow } from './format-vectors.js';
+import { partitionCount, quantizeRow, trainingSampleSize } from './ivf.js';
+import { buildIvf } from './ivf-build.js';
+import { chooseDepths } from './ivf-depths.js';
+import type { PackWriter } from './pack.js';
+import { VectorSpill } from './vector-spill.js';
+import type { BuildProgress, PassageEmbedder } from './writer.js';
+
+/** Texts embedded per call. */
+const EMBED_BATCH = 256;
+
+/** What embedding needs of the build's options. */
+export interface EmbedOptions {
+  embedder: PassageEmbedder;
+  cache?: EmbeddingCache;
+  onProgress?: (progress: BuildProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Embeds every chunk's text into a spill file, in chunk order: cached vectors are reused and a
+ * text seen earlier in the build is embedded once.
+ */
+export async function embedToSpill(chunks: readonly Chunk[], options: EmbedOptions): Promise<{ spill: VectorSpill; embedded: number }> {
+  const { embedder, cache } = options;
+  const spill = new VectorSpill(embedder.dimension);
+  try {
+    // Without a cache: the first row of each text (by hash), for texts repeated across pages.
+    const firstRow = new Map<string, number>();
+    let embedded = 0;
+    for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
+      throwIfAborted(options.signal);
+      const texts = chunks.slice(start, start + EMBED_BATCH).map(embeddingText);
+      const sources: (Float32Array | number | string)[] = [];
+      const missing = new Map<string, number>();
+      for (const text of texts) {
+        const cached = cache?.get(text);
+        const key = cache ? '' : hash64(text);
+        const earlier = cache ? undefined : firstRow.get(key);
+        if (cached) sources.push(cached);
+        else if (earlier !== undefined) sources.push(earlier);
+        else {
+          if (!missing.has(text)) missing.set(text, missing.size);
+          sources.push(text);
+        }
+      }
+      const fresh = missing.size > 0 ? await embedder.embedPassages([...missing.keys()], { signal: options.signal }) : [];
+      embedded += fresh.length;
+      sources.forEach((source, offset) => {
+        const number = start + offset;
+        let vector: Float32Array;
+        if (typeof source === 'number') vector = spill.row(source);
+        else if (typeof source === 'string') {
+          vector = fresh[missing.get(source)!];
+          cache?.set(source, vector);
+          if (!cache && !firstRow.has(hash64(source))) firstRow.set(hash64(source), number);
+        } else vector = source;
+        spill.append(vector);
+      });
+      options.onProgress?.({ stage: 'embed', done: Math.min(start + EMBED_BATCH, chunks.length), total: chunks.length, unit: 'chunks', chunks: chunks.length });
+    }
+    return { spill, embedded };
+  } catch (error) {
+    spill.dispose();
+    throw error;
+  }
+}
+
+/** Settings of the dense half (see `DEFAULT_BUILD_INDEX_OPTIONS`). */
+export interface DenseSettings {
+  partitions?: number;
+  probe: number | 'auto';
+  rescore: number | 'auto';
+  rescoreRecall: number;
+  denseBudgetKb: number;
+}
+
+/** The dense index as the directory and manifest name it. */
+export interface WrittenDense {
+  centroids: Uint8Array;
+  partitions: PartitionRef[];
+  probe: number;
+  rescore: number;
+  /** The recall the depths were measured to give, when they were measured or kept. */
+  recall?: number;
+  /** The most vector rows held in memory at once. */
+  rowsHeld: number;
+}
+
+/**
+ * Builds the IVF index of the spilled vectors, writes each partition (head, then its int8 rows)
+ * to the `vec` packs, and picks the search depths: measured on the vectors, or kept from `keep`.
+ */
+export async function writeDense(
+  spill: VectorSpill,
+  packs: PackWriter,
+  settings: DenseSettings,
+  queries: () => Promise<Float32Array[]>,
+  keep: { probe: number; rescore: number; recall: number } | undefined,
+): Promise<WrittenDense> {
+  const { dimension, count } = spill;
+  const partitionTotal = settings.partitions ?? partitionCount(count);
+  const ivf = buildIvf(spill, dimension, partitionTotal);
+  const int8 = new Int8Array(dimension);
+  const partitions = ivf.partitions.map((partition) => {
+    const head = encodePartitionHead(partition);
+    // The rows follow the head in the pack: row i of the partition at head end + i × rowBytes.
+    const rows = new Uint8Array(partition.numbers.length * (dimension + 8));
+    partition.numbers.forEach((number, row) => {
+      const { scale } = quantizeRow(spill.row(number), dimension, int8);
+      rows.set(encodeRow(int8, scale), row * (dimension + 8));
+    });
+    const member = packs.add('vec', head, { compress: false, extra: rows });
+    return { head: member.ref, count: partition.numbers.length, scale: partition.scale };
+  });
+  packs.close('vec');
+  const auto = settings.probe === 'auto' || settings.rescore === 'auto';
+  let measured = auto ? keep : undefined;
+  if (auto && !measured) {
+    const choice = chooseDepths(spill, ivf, settings.rescoreRecall, await queries(), undefined, settings.denseBudgetKb * 1024);
+    // Below the target only when the budget stopped it: the manifest then says what was measured.
+    measured = { ...choice, recall: Math.min(settings.rescoreRecall, choice.recall) };
+  }
+  return {
+    centroids: encodeCentroids(ivf.centroids),
+    partitions,
+    probe: Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe),
+    rescore: Math.min(count, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore),
+    ...(measured ? { recall: measured.recall } : {}),
+    rowsHeld: Math.max(spill.peakRows + EMBED_BATCH, trainingSampleSize(count, partitionTotal)),
+  };
+}
