@@ -3,11 +3,12 @@
  * a block at a time, so what it holds grows with the square root of the chunks (the k-means
  * sample), not with them; finished files go to the sink as they close.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { appendFileSync, existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EmbeddingCache } from '../src/prebuilt/cache.js';
 import type { ChunkedPage } from '../src/prebuilt/page-cache.js';
 import { VectorSpill } from '../src/prebuilt/vector-spill.js';
 import { buildIndexFiles, type PassageEmbedder } from '../src/prebuilt/writer.js';
@@ -115,5 +116,43 @@ describe('streamed prebuilt build', () => {
     await expect(buildIndexFiles({ pages: pages(200), lang: 'en', embedder: cancelling, signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
     expect(spills.length).toBeGreaterThan(0);
     for (const name of spills) expect(existsSync(join(tmpdir(), name))).toBe(false);
+  });
+
+  it('opens the embedding cache file by its keys, reads vectors on demand, and saves what was used over the file it reads', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'inpage-rag-cache-'));
+    const path = join(folder, 'embeddings.bin');
+    const vector = (seed: number) => Float32Array.from({ length: 4 }, (_, i) => seed + i / 10);
+    try {
+      const first = new EmbeddingCache('model-a', 4);
+      ['alpha', 'beta', 'gamma'].forEach((text, n) => first.set(text, vector(n)));
+      first.save(path);
+      first.dispose();
+      expect(EmbeddingCache.open(path, 'model-b')).toBeUndefined();
+      expect(EmbeddingCache.open(path, 'model-a', 8)).toBeUndefined();
+      expect(EmbeddingCache.open(join(folder, 'none.bin'), 'model-a')).toBeUndefined();
+
+      const second = EmbeddingCache.open(path, 'model-a')!;
+      expect(second.size).toBe(3);
+      expect([...second.get('beta')!]).toEqual([...vector(1)]);
+      second.set('delta', vector(3));
+      expect([...second.get('delta')!]).toEqual([...vector(3)]);
+      // alpha and gamma were not used: dropped, and the file rewritten while it is open.
+      expect(second.prune()).toBe(2);
+      second.save(path);
+      second.dispose();
+
+      const third = EmbeddingCache.open(path, 'model-a')!;
+      expect(third.size).toBe(2);
+      expect([...third.get('delta')!]).toEqual([...vector(3)]);
+      expect(third.get('alpha')).toBeUndefined();
+      expect(EmbeddingCache.decode(third.encode(), 'model-a')!.size).toBe(2);
+      third.dispose();
+
+      // A byte too many: not this format, so a build starts with an empty cache.
+      appendFileSync(path, Uint8Array.of(0));
+      expect(EmbeddingCache.open(path, 'model-a')).toBeUndefined();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

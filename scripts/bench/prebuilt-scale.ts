@@ -11,12 +11,14 @@
  * `top10_95_chunk_share`: how much of the index a search must read to hold 95% of those exact top
  * 10s (`prebuilt-spread.ts`).
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddingText } from '../../src/chunk/context.js';
-import { PREBUILT_FORMAT, PREBUILT_VERSION } from '../../src/prebuilt/format.js';
+import { type MemberRef, packName, PREBUILT_FORMAT, PREBUILT_VERSION } from '../../src/prebuilt/format.js';
+import { decodeDirectory } from '../../src/prebuilt/format-directory.js';
+import { gunzip } from '../../src/prebuilt/gzip.js';
 import type { ChunkedPage } from '../../src/prebuilt/page-cache.js';
 import { buildIndexFiles } from '../../src/prebuilt/writer.js';
 import type { Chunk } from '../../src/types.js';
@@ -66,16 +68,32 @@ export function generatePages(count: number, chunkWords: number): { pages: Chunk
   return { pages, questions };
 }
 
-/** Files and 4 KB blocks of a built index. */
-function diskOf(files: Map<string, Uint8Array>, manifestBytes: number): { files: number; bytes: number; diskBytes: number } {
+/** Files and 4 KB blocks of a built index, from the sizes of its files. */
+function diskOf(sizes: readonly number[], manifestBytes: number): { files: number; bytes: number; diskBytes: number } {
   let bytes = manifestBytes;
   let diskBytes = Math.ceil(manifestBytes / 4096) * 4096;
-  for (const data of files.values()) {
-    bytes += data.length;
-    diskBytes += Math.ceil(data.length / 4096) * 4096;
+  for (const size of sizes) {
+    bytes += size;
+    diskBytes += Math.ceil(size / 4096) * 4096;
   }
-  return { files: files.size + 1, bytes, diskBytes };
+  return { files: sizes.length + 1, bytes, diskBytes };
 }
+
+/** What each pack of a built index holds (`pack-lex`, `pack-text`, `pack-vec`), by file name. */
+async function packKindsOf(out: string, directoryName: string): Promise<Map<string, string>> {
+  const directory = decodeDirectory(await gunzip(new Uint8Array(await readFile(join(out, directoryName)))));
+  const kinds = new Map<string, string>();
+  const mark = (refs: readonly MemberRef[], kind: string) => {
+    for (const ref of refs) kinds.set(packName(directory.packs[ref.pack]), kind);
+  };
+  mark(directory.fragments, 'pack-lex');
+  mark(directory.shards, 'pack-text');
+  mark(directory.partitions.map((partition) => partition.head), 'pack-vec');
+  return kinds;
+}
+
+/** The resident set size in bytes (heap, array buffers and the rest of the process). */
+const rss = () => process.memoryUsage.rss();
 
 /** The keys of one synthetic site of `count` pages. */
 export async function benchPrebuiltScale(count: number, chunkWords: number): Promise<Record<string, unknown>> {
@@ -84,25 +102,42 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
     const started = performance.now();
     const { pages, questions } = generatePages(count, chunkWords);
     const embedder = syntheticEmbedder();
-    // The process's peak resident set size (KB) before and after: how much the build raised it.
-    const peakBefore = process.resourceUsage().maxRSS;
-    const built = await buildIndexFiles({ pages, lang: 'en', embedder });
-    const peakRise = (process.resourceUsage().maxRSS - peakBefore) * 1024;
-    const buildS = (performance.now() - started) / 1000;
     const out = join(folder, 'index');
     await mkdir(out);
-    for (const [name, data] of built.files) await writeFile(join(out, name), data);
+    // The build's memory: the resident set sampled at each progress report and every 100 ms
+    // (the pages it is given are generated before), over what it was before.
+    const before = rss();
+    let peak = before;
+    const sample = () => (peak = Math.max(peak, rss()));
+    const timer = setInterval(sample, 100);
+    const sizes: number[] = [];
+    let built;
+    try {
+      built = await buildIndexFiles({
+        pages, lang: 'en', embedder, onProgress: sample,
+        sink: (name, data) => {
+          writeFileSync(join(out, name), data);
+          sizes.push(data.length);
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    sample();
+    const buildS = (performance.now() - started) / 1000;
     const manifest = JSON.stringify({ format: PREBUILT_FORMAT, version: PREBUILT_VERSION, indexes: [{ ...built.entry, path: '' }] });
     await writeFile(join(out, 'manifest.json'), manifest);
-    const disk = diskOf(built.files, manifest.length);
+    const disk = diskOf(sizes, manifest.length);
     const { entry } = built;
     log(
-      `bench: prebuilt n${count}: ${entry.counts.chunks} chunks, ${disk.files} files, ${(disk.bytes / 1024).toFixed(0)} KB, ${entry.counts.partitions} partitions, probe ${entry.probe}, rescore ${entry.rescore}, built in ${buildS.toFixed(1)} s (peak RSS +${(peakRise / 2 ** 20).toFixed(0)} MB)`,
+      `bench: prebuilt n${count}: ${entry.counts.chunks} chunks, ${disk.files} files, ${(disk.bytes / 1024).toFixed(0)} KB, ${entry.counts.partitions} partitions, probe ${entry.probe}, rescore ${entry.rescore}, built in ${buildS.toFixed(1)} s (RSS +${((peak - before) / 2 ** 20).toFixed(0)} MB, ${built.vectorRowsHeld} vectors held at most)`,
     );
 
-    const { kb, served, askOnce } = await openServed(out, embedder);
+    const { kb, served, counting, askOnce } = await openServed(out, embedder, await packKindsOf(out, entry.directory.name));
     const atOpen = served.bytes / 1024;
+    counting.reset();
     const firstQueryKb = atOpen + (await askOnce(questions[3]));
+    const firstByKind = Object.fromEntries(Object.entries(counting.counts.bytes).map(([kind, bytes]) => [kind, round(bytes / 1024, 1)]));
     const next: number[] = [];
     for (let i = 0; i < 10; i++) next.push(await askOnce(questions[(i * 7919 + 11) % count]));
     next.sort((a, b) => a - b);
@@ -120,6 +155,8 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
     const snippetSpread = await topTenSpread(index, vectors, snippets);
     return {
       first_query_kb: round(firstQueryKb, 1),
+      // index data of the first question by kind, packs by what they hold (the manifest read at open aside)
+      first_query_kb_by_kind: firstByKind,
       next_query_kb: round(next[Math.floor(next.length / 2)], 1),
       // near-ties counted (a hit within recall_tie of the 10th exact cosine); strict beside it
       'recall@10': questionRecall.near_tie,
@@ -138,7 +175,9 @@ export async function benchPrebuiltScale(count: number, chunkWords: number): Pro
       probe: entry.probe,
       rescore: entry.rescore,
       build_s: round(buildS, 1),
-      build_peak_rss_rise_mb: Math.round(peakRise / 2 ** 20),
+      // the resident set's rise during the build (sampled), and the most chunk vectors it held at once
+      build_rss_rise_mb: Math.round((peak - before) / 2 ** 20),
+      build_vectors_held: built.vectorRowsHeld,
     };
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -19,14 +19,14 @@ function kindOf(url: string): string {
   return /^([a-z0-9]+)-[0-9a-f]{16}\.bin$/.exec(name)?.[1] ?? 'other';
 }
 
-/** A fetch that adds the bytes it serves to `bytes[kind]` and the requests to `files[kind]`. */
-function countingFetch(fetcher: (url: string, init?: RequestInit) => Promise<Response>) {
+/** A fetch that adds the bytes it serves to `bytes[kind]` and the requests to `files[kind]` (`packKinds`: a pack's kind by file name). */
+function countingFetch(fetcher: (url: string, init?: RequestInit) => Promise<Response>, packKinds?: ReadonlyMap<string, string>) {
   const counts = { bytes: {} as Record<string, number>, files: {} as Record<string, number> };
   const fetch = async (url: string, init?: RequestInit) => {
     const response = await fetcher(url, init);
     const body = new Uint8Array(await response.arrayBuffer());
     if (response.ok) {
-      const kind = kindOf(url);
+      const kind = packKinds?.get(url.slice(url.lastIndexOf('/') + 1)) ?? kindOf(url);
       counts.bytes[kind] = (counts.bytes[kind] ?? 0) + body.length;
       counts.files[kind] = (counts.files[kind] ?? 0) + 1;
     }
@@ -39,11 +39,14 @@ function countingFetch(fetcher: (url: string, init?: RequestInit) => Promise<Res
   return { fetch, counts, reset };
 }
 
-/** Opens the index in `out` (built with `embedder`) behind a counting fetch; `askOnce` gives the KB one question reads. */
-export async function openServed(out: string, embedder: Embedder) {
+/**
+ * Opens the index in `out` (built with `embedder`) behind a counting fetch; `askOnce` gives the KB
+ * one question reads. `packKinds` names what a pack holds (`pack-lex`, `pack-text`, `pack-vec`).
+ */
+export async function openServed(out: string, embedder: Embedder, packKinds?: ReadonlyMap<string, string>) {
   const base = 'http://bench.test/index/';
   const served = folderFetch(out, base);
-  const counting = countingFetch(served.fetch);
+  const counting = countingFetch(served.fetch, packKinds);
   const kb = new PrebuiltKnowledgeBase(resolveRagOptions({ embedding: { model: 'synthetic-384' } }), { url: base, fetch: counting.fetch, embedder });
   await kb.ready();
   const askOnce = async (question: string) => {

@@ -185,10 +185,6 @@ function cacheFolder(options: BuildSiteOptions): string | undefined {
   return options.cacheDir ?? join(process.cwd(), 'node_modules', '.cache', 'inpage-rag');
 }
 
-async function readIfThere(file: string | undefined): Promise<Uint8Array | undefined> {
-  return file && existsSync(file) ? new Uint8Array(await readFile(file)) : undefined;
-}
-
 async function writeCacheFile(file: string, bytes: Uint8Array | string): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
   await writeFile(file, bytes);
@@ -241,8 +237,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
   let cache: EmbeddingCache | undefined;
   let embedder: PassageEmbedder | undefined;
   if (modelId) {
-    const storedEmbeddings = await readIfThere(embeddingFile);
-    cache = storedEmbeddings && EmbeddingCache.decode(storedEmbeddings, modelId, options.embedder?.dimension);
+    cache = embeddingFile ? EmbeddingCache.open(embeddingFile, modelId, options.embedder?.dimension) : undefined;
     if (!cache) {
       const loaded = (await load()).embedder!;
       cache = new EmbeddingCache(modelId, loaded.dimension);
@@ -261,58 +256,63 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuildSiteRes
     };
   }
 
-  const groups = new Map<string, ChunkedPage[]>();
-  for (const page of pages) {
-    const group = options.singleIndex ? languageGroup(pages[0]?.page.lang) : languageGroup(page.page.lang);
-    let list = groups.get(group);
-    if (!list) groups.set(group, (list = []));
-    list.push(page);
+  // The cache's spill file is deleted however the build ends.
+  try {
+    const groups = new Map<string, ChunkedPage[]>();
+    for (const page of pages) {
+      const group = options.singleIndex ? languageGroup(pages[0]?.page.lang) : languageGroup(page.page.lang);
+      let list = groups.get(group);
+      if (!list) groups.set(group, (list = []));
+      list.push(page);
+    }
+    // The largest language first: it is the default index.
+    const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+    const out = resolve(options.out);
+    await mkdir(out, { recursive: true });
+    const entries: PrebuiltIndexEntry[] = [];
+    const keep = new Set<string>();
+    let written = 0;
+    let bytes = 0;
+    let chunks = 0;
+    let embedded = 0;
+    let reused = 0;
+    const before = await previousManifest(out);
+    for (const [lang, group] of ordered) {
+      const path = ordered.length > 1 ? `${lang}/` : '';
+      const target = join(out, path);
+      const previous = before?.indexes.find((entry) => entry.path === path && entry.lang === lang && entry.model?.id === embedder?.modelId && entry.model?.dimension === embedder?.dimension);
+      // The index files there already (content-addressed: same name, same bytes).
+      const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
+      await mkdir(target, { recursive: true });
+      // Each file is written as the build finishes it (a pack as soon as it is full), not held.
+      const sink = (name: string, data: Uint8Array) => {
+        const file = join(target, name);
+        keep.add(file);
+        bytes += data.length;
+        if (present.has(name)) return;
+        writeFileSync(file, data);
+        written++;
+      };
+      const built = await buildIndexFiles({
+        pages: group, lang, embedder, cache, chunking: options.chunking, sink,
+        rescore: options.rescore, probe: options.probe, denseBudgetKb: options.denseBudgetKb, partitions: options.partitions, packBytes: options.packBytes,
+        shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
+      });
+      entries.push({ ...built.entry, path });
+      chunks += built.entry.counts.chunks;
+      embedded += built.embedded;
+      reused += built.reused;
+    }
+    const manifest: PrebuiltManifest = { format: PREBUILT_FORMAT, version: PREBUILT_VERSION, indexes: entries };
+    await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+    await removeStale(out, keep);
+    // Each cache is written when it changed (or is not there yet).
+    if (cache && embeddingFile && (cache.prune() > 0 || embedded > 0 || !existsSync(embeddingFile))) cache.save(embeddingFile);
+    if (pageCache && pageFile && (pageCache.prune() > 0 || chunkedNow > 0 || !existsSync(pageFile))) await writeCacheFile(pageFile, pageCache.encode());
+    return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, skipped, ms: performance.now() - started };
+  } finally {
+    cache?.dispose();
   }
-  // The largest language first: it is the default index.
-  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-  const out = resolve(options.out);
-  await mkdir(out, { recursive: true });
-  const entries: PrebuiltIndexEntry[] = [];
-  const keep = new Set<string>();
-  let written = 0;
-  let bytes = 0;
-  let chunks = 0;
-  let embedded = 0;
-  let reused = 0;
-  const before = await previousManifest(out);
-  for (const [lang, group] of ordered) {
-    const path = ordered.length > 1 ? `${lang}/` : '';
-    const target = join(out, path);
-    const previous = before?.indexes.find((entry) => entry.path === path && entry.lang === lang && entry.model?.id === embedder?.modelId && entry.model?.dimension === embedder?.dimension);
-    // The index files there already (content-addressed: same name, same bytes).
-    const present = new Set(existsSync(target) ? (await readdir(target)).filter((name) => INDEX_FILE.test(name)) : []);
-    await mkdir(target, { recursive: true });
-    // Each file is written as the build finishes it (a pack as soon as it is full), not held.
-    const sink = (name: string, data: Uint8Array) => {
-      const file = join(target, name);
-      keep.add(file);
-      bytes += data.length;
-      if (present.has(name)) return;
-      writeFileSync(file, data);
-      written++;
-    };
-    const built = await buildIndexFiles({
-      pages: group, lang, embedder, cache, chunking: options.chunking, sink,
-      rescore: options.rescore, probe: options.probe, denseBudgetKb: options.denseBudgetKb, partitions: options.partitions, packBytes: options.packBytes,
-      shardBytes: options.shardBytes, fragmentBytes: options.fragmentBytes, previous, onProgress: options.onProgress, signal: options.signal,
-    });
-    entries.push({ ...built.entry, path });
-    chunks += built.entry.counts.chunks;
-    embedded += built.embedded;
-    reused += built.reused;
-  }
-  const manifest: PrebuiltManifest = { format: PREBUILT_FORMAT, version: PREBUILT_VERSION, indexes: entries };
-  await writeFile(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-  await removeStale(out, keep);
-  // Each cache is written when it changed (or is not there yet).
-  if (cache && embeddingFile && (cache.prune() > 0 || embedded > 0 || !existsSync(embeddingFile))) await writeCacheFile(embeddingFile, cache.encode());
-  if (pageCache && pageFile && (pageCache.prune() > 0 || chunkedNow > 0 || !existsSync(pageFile))) await writeCacheFile(pageFile, pageCache.encode());
-  return { manifest, pages: pages.length, parsed: chunkedNow, chunks, embedded, reused, written, bytes, failures, skipped, ms: performance.now() - started };
 }
 
 /** The manifest an earlier build left in `out`, if it is one this version reads. */
