@@ -3,13 +3,15 @@
  * four chunks each, chunked directly (no HTML to parse: words from the tiny models' vocabulary, one
  * fact per page; a page's topic words are half its section's, 40 pages a section, half its own, so
  * pages on one subject cluster as real embeddings do), with the synthetic 384-d
- * embedder; built with `buildIndexFiles`, written to disk, and read through the loader with a fetch
+ * embedder; built with `buildIndexFiles`, each file written to disk as the build finishes it, and
+ * read through the loader with a fetch
  * that answers ranges and counts the bytes served. `first_query_kb`: the index data one `ask()`
  * reads once the query model is ready (manifest included); `next_query_kb`: the median of the next
  * 10 questions; `recall@10`: dense top 10 against an exact f32 scan, over 50 questions and 50
  * snippets of chunk text (near-ties counted, and strict: see `prebuilt-recall.ts`);
  * `top10_95_chunk_share`: how much of the index a search must read to hold 95% of those exact top
- * 10s (`prebuilt-spread.ts`).
+ * 10s (`prebuilt-spread.ts`); `build_rss_rise_mb`: how far the build raised the process's resident
+ * set (sampled at each progress report and every 100 ms; the generated pages are in memory before).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

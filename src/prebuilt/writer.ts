@@ -2,7 +2,9 @@
  * Writes one language's prebuilt index from parsed pages, with the engine's own stages: the
  * chunker, the embedder (through the embedding cache) and the lexical index, whose postings are
  * cut into term-range fragments, and the IVF index of the vectors; all of them packed into a few
- * large files. Pure computation: the files come back as bytes (`site.ts` writes them).
+ * large files. The vectors are spilled to a temporary file as they are embedded and read back a
+ * block at a time (`writer-dense.ts`); each file goes to the `sink` as it is finished (`site.ts`
+ * writes it to disk at once), or comes back in `files`.
  */
 import { gzipSync } from 'node:zlib';
 import { chunkDocument } from '../chunk/chunk-document.js';
