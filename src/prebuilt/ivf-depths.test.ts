@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildIvf } from './ivf-build.js';
+import { buildIvf, centroidScores } from './ivf-build.js';
+import { topIndices } from './ivf.js';
 import { chooseDepths, foundNearTies, NEAR_TIE } from './ivf-depths.js';
 
 function rng(seed: number): () => number {
@@ -54,14 +55,31 @@ describe('IVF search depths', () => {
     const ivf = buildIvf(vectors, 32, 45);
     const spread = Array.from({ length: 60 }, (_, q) => unit(vectors[(q * 37) % 2000].map((x, i) => x + vectors[(q * 53 + 11) % 2000][i] + vectors[(q * 71 + 23) % 2000][i])));
     const free = chooseDepths(vectors, ivf, 0.99, spread);
-    const headBytes = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / ivf.partitions.length;
-    const cost = (choice: { probe: number; rescore: number }) => choice.probe * headBytes + choice.rescore * (32 + 8);
-    const budget = cost(free) / 3;
+    const budget = free.bytes / 3;
     const bounded = chooseDepths(vectors, ivf, 0.99, spread, undefined, budget);
-    expect(cost(bounded)).toBeLessThanOrEqual(budget);
+    expect(bounded.bytes).toBeLessThanOrEqual(budget);
     expect(bounded.recall).toBeLessThan(0.99);
     expect(bounded.recall).toBeLessThanOrEqual(free.recall);
     // A budget that holds the unbounded choice changes nothing.
-    expect(chooseDepths(vectors, ivf, 0.99, spread, undefined, cost(free))).toEqual(free);
+    expect(chooseDepths(vectors, ivf, 0.99, spread, undefined, free.bytes)).toEqual(free);
+  });
+
+  it('counts what probing costs by the partitions the queries probe: large partitions near the queries cost more than the mean', () => {
+    const next = rng(5);
+    // Half the vectors in one tight cluster (its partitions large, as k-means leaves them), the rest spread.
+    const centre = unit(Float32Array.from({ length: 32 }, next));
+    const vectors = Array.from({ length: 2000 }, (_, i) => (i % 2 === 0 ? unit(centre.map((x) => x + 0.02 * next())) : unit(Float32Array.from({ length: 32 }, next))));
+    const ivf = buildIvf(vectors, 32, 45);
+    const nearCluster = Array.from({ length: 40 }, () => unit(centre.map((x) => x + 0.02 * next())));
+    const choice = chooseDepths(vectors, ivf, 0.95, nearCluster);
+    const meanHead = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / ivf.partitions.length;
+    // What the chosen depths cost, priced by the partitions each cluster query probes.
+    const probed = nearCluster.map((query) => {
+      const scores = centroidScores(query, ivf.centroids);
+      return topIndices(scores, choice.probe).reduce((sum, c) => sum + ivf.partitions[c].bits.length + ivf.partitions[c].numbers.length * 2, 0);
+    });
+    const meanProbed = probed.reduce((a, b) => a + b, 0) / probed.length;
+    expect(meanProbed).toBeGreaterThan(choice.probe * meanHead);
+    expect(choice.bytes).toBeGreaterThanOrEqual(Math.round(meanProbed + choice.rescore * 40));
   });
 });

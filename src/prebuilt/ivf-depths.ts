@@ -19,6 +19,8 @@ export interface DepthsChoice {
   rescore: number;
   /** The lowest recall@10 of the query sets at these depths (near-ties counted as found). */
   recall: number;
+  /** Bytes a query reads at these depths (the mean over a query set, the larger of the sets). */
+  bytes: number;
 }
 
 const PROBES = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256];
@@ -64,12 +66,15 @@ export function chooseDepths(
   const chunkQueries = Array.from({ length: sampleCount }, (_, s) => Math.floor((s * count) / sampleCount));
   const sets: { query: Float32Array; self: number }[][] = [chunkQueries.map((self) => ({ query: vectors.row(self), self }))];
   if (queries.length > 0) sets.push(queries.slice(0, 100).map((query) => ({ query, self: -1 })));
-  const shares = sets.map((set) => measure(vectors, ivf, set, probes, rescores));
+  const measured = sets.map((set) => measure(vectors, ivf, set, probes, rescores));
+  const shares = measured.map((result) => result.found);
   report?.({ probes, rescores, shares });
-  const headBytes = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) / Math.max(1, partitions);
+  // What probing costs is the size of the partitions queries probe, not the mean partition's: the
+  // partitions nearest to many queries can be the large ones.
+  const headCost = probes.map((_, p) => Math.max(...measured.map((result) => result.headBytes[p])));
   const dimension = ivf.centroids.dimension;
   const pairs = probes.flatMap((probe, p) =>
-    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: probe * headBytes + rescore * (dimension + 8) })),
+    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: headCost[p] + rescore * (dimension + 8) })),
   );
   const affordable = pairs.filter((pair) => pair.cost <= budgetBytes);
   const cheapest = (list: typeof pairs) => list.reduce((a, b) => (b.cost < a.cost ? b : a));
@@ -81,7 +86,7 @@ export function chooseDepths(
     const top = Math.max(...affordable.map((pair) => pair.recall));
     best = cheapest(affordable.filter((pair) => pair.recall === top));
   } else best = cheapest(pairs);
-  return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000 };
+  return { probe: best.probe, rescore: best.rescore, recall: Math.round(best.recall * 1000) / 1000, bytes: Math.round(best.cost) };
 }
 
 /**
@@ -113,13 +118,28 @@ function exactTops(vectors: VectorRows, set: readonly { query: Float32Array; sel
   return tops;
 }
 
-/** recall@10 (near-ties counted) of a query set at every pair of depths: `[probe][rescore]`. */
-function measure(vectors: VectorRows, ivf: BuiltIvf, set: readonly { query: Float32Array; self: number }[], probes: readonly number[], rescores: readonly number[]): number[][] {
+/** The bytes of a partition's head: its sign bits and (about) two bytes of chunk number per chunk. */
+function headBytesOf(partition: BuiltIvf['partitions'][number]): number {
+  return partition.bits.length + partition.numbers.length * 2;
+}
+
+/**
+ * recall@10 (near-ties counted) of a query set at every pair of depths (`found[probe][rescore]`),
+ * and the mean bytes of the heads a query reads at each probe depth.
+ */
+function measure(
+  vectors: VectorRows,
+  ivf: BuiltIvf,
+  set: readonly { query: Float32Array; self: number }[],
+  probes: readonly number[],
+  rescores: readonly number[],
+): { found: number[][]; headBytes: number[] } {
   const { count } = vectors;
   const { dimension } = ivf.centroids;
   const found = probes.map(() => new Array<number>(rescores.length).fill(0));
   const deepest = rescores[rescores.length - 1];
   const tops = exactTops(vectors, set, K);
+  const headBytes = probes.map(() => 0);
   let total = 0;
   set.forEach(({ query, self }, q) => {
     const kq = Math.min(K, count - (self >= 0 ? 1 : 0));
@@ -149,7 +169,10 @@ function measure(vectors: VectorRows, ivf: BuiltIvf, set: readonly { query: Floa
     );
     const ends: number[] = [];
     order.reduce((end, c) => (ends.push(end + ivf.partitions[c].numbers.length), end + ivf.partitions[c].numbers.length), 0);
+    const readBytes: number[] = [];
+    order.reduce((sum, c) => (readBytes.push(sum + headBytesOf(ivf.partitions[c])), sum + headBytesOf(ivf.partitions[c])), 0);
     probes.forEach((probe, p) => {
+      headBytes[p] += readBytes[probe - 1] / set.length;
       const prefix = estimates.subarray(0, ends[probe - 1]);
       const ranked = topIndices(prefix, deepest + 1).filter((index) => numbers[index] !== self).slice(0, deepest);
       const rescored = ranked.map((index) => cosine(numbers[index]).int8);
@@ -159,7 +182,7 @@ function measure(vectors: VectorRows, ivf: BuiltIvf, set: readonly { query: Floa
       });
     });
   });
-  return found.map((row) => row.map((value) => value / Math.max(1, total)));
+  return { found: found.map((row) => row.map((value) => value / Math.max(1, total))), headBytes };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
