@@ -17,7 +17,7 @@ import { buildIvf } from './ivf-build.js';
 import { chooseDepths } from './ivf-depths.js';
 import type { PackWriter } from './pack.js';
 import { VectorSpill } from './vector-spill.js';
-import type { BuildProgress, PassageEmbedder } from './writer.js';
+import type { BuildProgress, PassageEmbedder } from './build-types.js';
 
 /** Texts embedded per call. */
 const EMBED_BATCH = 256;

@@ -9,7 +9,6 @@
 import { gzipSync } from 'node:zlib';
 import { chunkDocument } from '../chunk/chunk-document.js';
 import type { ChunkOptions } from '../chunk/options.js';
-import type { Embedder } from '../embed/embedder.js';
 import { RagError, throwIfAborted } from '../errors.js';
 import { ByteWriter } from '../lexical/bytes.js';
 import { LexicalIndex } from '../lexical/lexical-index.js';
@@ -36,16 +35,9 @@ import { partitionCount } from './ivf.js';
 import { type FileSink, PackWriter } from './pack.js';
 import type { VectorSpill } from './vector-spill.js';
 import { embedToSpill, writeDense } from './writer-dense.js';
+import type { BuildProgress, PassageEmbedder } from './build-types.js';
 
-/** Progress of a build, for the terminal. */
-export interface BuildProgress {
-  stage: 'parse' | 'chunk' | 'embed' | 'write';
-  done: number;
-  total: number;
-  unit: 'pages' | 'chunks' | 'files';
-  /** Chunks so far (all stages). */
-  chunks: number;
-}
+export type { BuildProgress, PassageEmbedder } from './build-types.js';
 
 /** Defaults of {@link BuildIndexOptions}. */
 export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
@@ -80,8 +72,6 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   denseBudgetKb: 2048,
 });
 
-/** What the build needs of an embedder (`buildSite` passes one that loads the model on its first call). */
-export type PassageEmbedder = Pick<Embedder, 'modelId' | 'dimension' | 'embedPassages'>;
 
 /** Chunks a parsed page with the engine's chunker: the page as a shard lists it, and its chunks. */
 export function chunkPage(doc: ParsedDocument, counter: TokenCounter, chunking?: Partial<ChunkOptions>): ChunkedPage {
