@@ -19,7 +19,7 @@ export interface DepthsChoice {
   rescore: number;
   /** The lowest recall@10 of the query sets at these depths (near-ties counted as found). */
   recall: number;
-  /** Bytes a query reads at these depths (the mean over a query set, the larger of the sets). */
+  /** Bytes a first question reads at these depths plus the rows a second one reads (the mean over a query set, the larger of the sets). */
   bytes: number;
 }
 
@@ -39,7 +39,8 @@ export function foundNearTies(exactScoresOfHits: readonly number[], kthExact: nu
 }
 
 /**
- * The cheapest `probe` and `rescore` (bytes a query reads: partition heads and int8 rows) whose
+ * The cheapest `probe` and `rescore` (bytes: the partition heads and int8 rows a first question
+ * reads, and the rows of a second, which finds the heads it shares with the first read already) whose
  * top 10 holds `recall` of the exact top 10 (near-ties counted) for every query set: up to 100
  * chunks used as queries (each left out of its own results) and the `queries` given (vectors of
  * short snippets of chunk text, as questions are short). When no pair reaches it, the pair with
@@ -74,7 +75,7 @@ export function chooseDepths(
   const headCost = probes.map((_, p) => Math.max(...measured.map((result) => result.headBytes[p])));
   const dimension = ivf.centroids.dimension;
   const pairs = probes.flatMap((probe, p) =>
-    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: headCost[p] + rescore * (dimension + 8) })),
+    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: headCost[p] + 2 * rescore * (dimension + 8) })),
   );
   const affordable = pairs.filter((pair) => pair.cost <= budgetBytes);
   const cheapest = (list: typeof pairs) => list.reduce((a, b) => (b.cost < a.cost ? b : a));

@@ -65,9 +65,10 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   /** Share of the exact top 10 that `auto` keeps, measured after rescoring (a margin over 0.95 for queries it did not see). */
   rescoreRecall: 0.96,
   /**
-   * KB a query's dense pass may read (probed partition heads and rescored int8 rows) when `auto`
-   * picks the depths: on a site so large that `rescoreRecall` costs more, the best recall within
-   * it is kept (the manifest's `rescoreRecall` says which), so a first question stays bounded.
+   * KB the dense passes of a first and a second question may read (the probed partitions' heads,
+   * priced by those the build's sample queries probe, once; the rescored int8 rows, twice) when
+   * `auto` picks the depths: on a site so large that `rescoreRecall` costs more, the best recall
+   * within it is kept (the manifest's `rescoreRecall` says which), so questions stay bounded.
    */
   denseBudgetKb: 2048,
 });
