@@ -139,6 +139,9 @@ describe('streamed prebuilt build', () => {
       // alpha and gamma were not used: dropped, and the file rewritten while it is open.
       expect(second.prune()).toBe(2);
       second.save(path);
+      // It reads from the file it saved, its spill gone.
+      expect([...second.get('delta')!]).toEqual([...vector(3)]);
+      expect([...second.get('beta')!]).toEqual([...vector(1)]);
       second.dispose();
 
       const third = EmbeddingCache.open(path, 'model-a')!;

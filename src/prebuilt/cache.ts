@@ -10,7 +10,7 @@
  * {@link EmbeddingCache.save} streams the entries used into the new file. A build of a large site
  * so never holds the cache's vectors. Node only.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ByteReader, ByteWriter } from '../lexical/bytes.js';
 import { hash64 } from '../util/hash.js';
@@ -125,15 +125,34 @@ export class EmbeddingCache {
 
   /**
    * Writes the cache to `path` a megabyte at a time (to a temporary file first, then renamed over
-   * it, so a build that stops halfway leaves the old cache).
+   * it, so a build that stops halfway leaves the old cache). Afterwards it reads from the new file,
+   * as if opened from it: the file it read before is closed first (Windows renames no open file).
    */
   save(path: string): void {
     mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
+    let start: number;
+    try {
+      start = this.writeTo(temporary);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
+    this.dispose();
+    renameSync(temporary, path);
+    const fd = openSync(path, 'r');
+    this.file = { fd, start };
+    let row = 0;
+    for (const key of this.places.keys()) this.places.set(key, { file: row++ });
+  }
+
+  /** Writes every entry to a new file; returns where its entries start. */
+  private writeTo(temporary: string): number {
     const fd = openSync(temporary, 'w');
     try {
       let out = new ByteWriter(1 << 20);
       this.header(out);
+      const start = out.length;
       const flush = () => {
         const bytes = out.view();
         let written = 0;
@@ -146,10 +165,10 @@ export class EmbeddingCache {
         if (out.length >= 1 << 20) flush();
       }
       flush();
+      return start;
     } finally {
       closeSync(fd);
     }
-    renameSync(temporary, path);
   }
 
   /** Closes the file it was opened from and deletes its spill. */
