@@ -80,6 +80,12 @@ export interface PrebuiltIndexEntry {
   rescore: number;
   /** When `probe` and `rescore` were measured (build option `'auto'`): the share of the exact top 10 they keep. */
   rescoreRecall?: number;
+  /**
+   * Bytes a question's dense pass may read, when the build picked the depths within a budget: the
+   * reader probes fewer than `probe` partitions where the nearest ones' heads, with twice the rows
+   * it rescores (room for a second question's), would pass it.
+   */
+  denseBudget?: number;
   directory: PrebuiltFileRef;
   /** The IVF centroids; `null` for a lexical-only index. */
   vectors: PrebuiltFileRef | null;
@@ -296,5 +302,9 @@ export function checkManifest(value: unknown, url: string): PrebuiltManifest {
     );
   }
   if (manifest.indexes.length === 0) corruptIndex(url, 'no indexes');
+  for (const entry of manifest.indexes) {
+    const budget = (entry as Partial<PrebuiltIndexEntry> | null)?.denseBudget;
+    if (budget !== undefined && !(typeof budget === 'number' && Number.isFinite(budget) && budget > 0)) corruptIndex(url, 'denseBudget is not a positive number');
+  }
   return manifest as PrebuiltManifest;
 }

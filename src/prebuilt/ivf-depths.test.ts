@@ -60,8 +60,9 @@ describe('IVF search depths', () => {
     expect(bounded.bytes).toBeLessThanOrEqual(budget);
     expect(bounded.recall).toBeLessThan(0.99);
     expect(bounded.recall).toBeLessThanOrEqual(free.recall);
-    // A budget that holds the unbounded choice changes nothing.
-    expect(chooseDepths(vectors, ivf, 0.99, spread, undefined, free.bytes)).toEqual(free);
+    // A budget that holds every query's reads at every depth changes nothing.
+    const everything = ivf.partitions.reduce((sum, partition) => sum + partition.bits.length + partition.numbers.length * 2, 0) + 2 * 2000 * 40;
+    expect(chooseDepths(vectors, ivf, 0.99, spread, undefined, everything)).toEqual(free);
   });
 
   it('counts what probing costs by the partitions the queries probe: large partitions near the queries cost more than the mean', () => {

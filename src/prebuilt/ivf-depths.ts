@@ -4,7 +4,7 @@
  * to the manifest give the recall asked for, or probe every partition when nothing cheaper does.
  */
 import { type BuiltIvf, centroidScores, estimate } from './ivf-build.js';
-import { quantizeRow, signTable, topIndices } from './ivf.js';
+import { probeWithin, quantizeRow, signTable, topIndices } from './ivf.js';
 import { asRows, type VectorRows } from './vector-rows.js';
 
 /**
@@ -46,9 +46,12 @@ export function foundNearTies(exactScoresOfHits: readonly number[], kthExact: nu
  * short snippets of chunk text, as questions are short). When no pair reaches it, the pair with
  * the best recall is kept (every partition, the deepest rescoring).
  *
- * `budgetBytes` caps what a query may read: pairs that cost more are not considered, and when none
- * within it reaches `recall`, the best recall within it is kept (the cheapest pair when even that
- * is over), so the first question of a large site reads a bounded amount whatever its recall.
+ * `budgetBytes` caps what a query may read, as the reader caps it (`probeWithin`): each query
+ * probes only the partitions whose heads fit within the budget less twice its rows (`headSizes`:
+ * each partition's head bytes), and its recall is measured so. Pairs that still cost more are not
+ * considered, and when none within it reaches `recall`, the best recall within it is kept (the
+ * cheapest pair when even that is over), so a large site's questions read a bounded amount
+ * whatever their recall.
  */
 export function chooseDepths(
   input: readonly Float32Array[] | VectorRows,
@@ -57,6 +60,7 @@ export function chooseDepths(
   queries: readonly Float32Array[] = [],
   report?: (grid: { probes: readonly number[]; rescores: readonly number[]; shares: number[][][] }) => void,
   budgetBytes = Infinity,
+  headSizes: readonly number[] = ivf.partitions.map(headBytesOf),
 ): DepthsChoice {
   const vectors = asRows(input, ivf.centroids.dimension);
   const count = vectors.count;
@@ -67,15 +71,20 @@ export function chooseDepths(
   const chunkQueries = Array.from({ length: sampleCount }, (_, s) => Math.floor((s * count) / sampleCount));
   const sets: { query: Float32Array; self: number }[][] = [chunkQueries.map((self) => ({ query: vectors.row(self), self }))];
   if (queries.length > 0) sets.push(queries.slice(0, 100).map((query) => ({ query, self: -1 })));
-  const measured = sets.map((set) => measure(vectors, ivf, set, probes, rescores));
+  const caps = rescores.map((rescore) => budgetBytes - 2 * rescore * (ivf.centroids.dimension + 8));
+  const measured = sets.map((set) => measure(vectors, ivf, set, probes, rescores, headSizes, caps));
   const shares = measured.map((result) => result.found);
   report?.({ probes, rescores, shares });
   // What probing costs is the size of the partitions queries probe, not the mean partition's: the
   // partitions nearest to many queries can be the large ones.
-  const headCost = probes.map((_, p) => Math.max(...measured.map((result) => result.headBytes[p])));
   const dimension = ivf.centroids.dimension;
   const pairs = probes.flatMap((probe, p) =>
-    rescores.map((rescore, r) => ({ probe, rescore, recall: Math.min(...shares.map((found) => found[p][r])), cost: headCost[p] + 2 * rescore * (dimension + 8) })),
+    rescores.map((rescore, r) => ({
+      probe,
+      rescore,
+      recall: Math.min(...shares.map((found) => found[p][r])),
+      cost: Math.max(...measured.map((result) => result.headBytes[p][r])) + 2 * rescore * (dimension + 8),
+    })),
   );
   const affordable = pairs.filter((pair) => pair.cost <= budgetBytes);
   const cheapest = (list: typeof pairs) => list.reduce((a, b) => (b.cost < a.cost ? b : a));
@@ -126,7 +135,7 @@ function headBytesOf(partition: BuiltIvf['partitions'][number]): number {
 
 /**
  * recall@10 (near-ties counted) of a query set at every pair of depths (`found[probe][rescore]`),
- * and the mean bytes of the heads a query reads at each probe depth.
+ * and the mean head bytes a query reads at each (`caps[rescore]`: the head bytes it may read).
  */
 function measure(
   vectors: VectorRows,
@@ -134,13 +143,15 @@ function measure(
   set: readonly { query: Float32Array; self: number }[],
   probes: readonly number[],
   rescores: readonly number[],
-): { found: number[][]; headBytes: number[] } {
+  headSizes: readonly number[],
+  caps: readonly number[],
+): { found: number[][]; headBytes: number[][] } {
   const { count } = vectors;
   const { dimension } = ivf.centroids;
   const found = probes.map(() => new Array<number>(rescores.length).fill(0));
+  const headBytes = probes.map(() => new Array<number>(rescores.length).fill(0));
   const deepest = rescores[rescores.length - 1];
   const tops = exactTops(vectors, set, K);
-  const headBytes = probes.map(() => 0);
   let total = 0;
   set.forEach(({ query, self }, q) => {
     const kq = Math.min(K, count - (self >= 0 ? 1 : 0));
@@ -170,16 +181,26 @@ function measure(
     );
     const ends: number[] = [];
     order.reduce((end, c) => (ends.push(end + ivf.partitions[c].numbers.length), end + ivf.partitions[c].numbers.length), 0);
-    const readBytes: number[] = [];
-    order.reduce((sum, c) => (readBytes.push(sum + headBytesOf(ivf.partitions[c])), sum + headBytesOf(ivf.partitions[c])), 0);
+    const read: number[] = [];
+    order.reduce((sum, c) => (read.push(sum + headSizes[c]), sum + headSizes[c]), 0);
+    // The candidates of a prefix of the probe order, best estimate first (one ranking per prefix).
+    const rankings = new Map<number, number[]>();
+    const ranked = (probed: number) => {
+      let list = rankings.get(probed);
+      if (!list) {
+        list = topIndices(estimates.subarray(0, ends[probed - 1]), deepest + 1).filter((index) => numbers[index] !== self).slice(0, deepest);
+        rankings.set(probed, list);
+      }
+      return list;
+    };
     probes.forEach((probe, p) => {
-      headBytes[p] += readBytes[probe - 1] / set.length;
-      const prefix = estimates.subarray(0, ends[probe - 1]);
-      const ranked = topIndices(prefix, deepest + 1).filter((index) => numbers[index] !== self).slice(0, deepest);
-      const rescored = ranked.map((index) => cosine(numbers[index]).int8);
       rescores.forEach((depth, r) => {
-        const top = topIndices(Float32Array.from(rescored.slice(0, depth)), kq);
-        found[p][r] += Math.min(kq, foundNearTies(top.map((index) => cosine(numbers[ranked[index]]).exact), kth));
+        const probed = probeWithin(order, probe, (c) => headSizes[c], caps[r]);
+        headBytes[p][r] += read[probed - 1] / set.length;
+        const list = ranked(probed);
+        const rescored = list.slice(0, depth).map((index) => cosine(numbers[index]).int8);
+        const top = topIndices(Float32Array.from(rescored), kq);
+        found[p][r] += Math.min(kq, foundNearTies(top.map((index) => cosine(numbers[list[index]]).exact), kth));
       });
     });
   });

@@ -63,6 +63,25 @@ export function quantizeInt8(vectors: readonly Float32Array[], dimension: number
   return { values, scales };
 }
 
+/**
+ * How many partitions of `order` (nearest first) a search probes: at most `probe`, and no more than
+ * fit, head bytes summed, within `headBudget` (at least one).
+ *
+ * @example
+ * const count = probeWithin(order, 32, (c) => headSizes[c], budget - 2 * rescore * rowBytes(dimension))
+ */
+export function probeWithin(order: readonly number[], probe: number, headBytes: (partition: number) => number, headBudget = Infinity): number {
+  let count = 0;
+  let sum = 0;
+  for (const partition of order) {
+    if (count >= probe) break;
+    sum += headBytes(partition);
+    if (count > 0 && sum > headBudget) break;
+    count++;
+  }
+  return count;
+}
+
 /** The number of partitions for `count` chunks: about √count, at least 1. */
 export function partitionCount(count: number): number {
   return count < 64 ? 1 : Math.round(Math.sqrt(count));

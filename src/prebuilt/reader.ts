@@ -31,7 +31,7 @@ import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type P
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
 import { IndexFiles } from './index-files.js';
 import { centroidScores, estimate } from './ivf-build.js';
-import { signTable, topIndices } from './ivf.js';
+import { probeWithin, signTable, topIndices } from './ivf.js';
 
 export { topIndices } from './ivf.js';
 
@@ -321,7 +321,11 @@ export class PrebuiltIndex {
     const directory = await this.directory();
     if (centroids.count !== directory.partitions.length) corruptIndex(this.entry.vectors!.name, 'its centroids do not match the directory');
     const scores = centroidScores(query, centroids);
-    const probed = topIndices(scores, Math.max(1, probe));
+    const nearest = topIndices(scores, Math.max(1, probe));
+    // Within the index's budget: fewer partitions where the nearest ones are large.
+    const { denseBudget } = this.entry;
+    const headBudget = denseBudget === undefined ? Infinity : denseBudget - 2 * Math.max(k, rescore) * rowBytes(dimension);
+    const probed = nearest.slice(0, probeWithin(nearest, nearest.length, (partition) => directory.partitions[partition].head.length, headBudget));
     const heads = await Promise.all(probed.map((partition) => this.head(directory, partition, dimension)));
     const { numbers, estimates } = estimate(
       query,

@@ -96,6 +96,8 @@ export interface WrittenDense {
   rescore: number;
   /** The recall the depths were measured to give, when they were measured or kept. */
   recall?: number;
+  /** The bytes a question's dense pass may read, which the depths were measured within (the reader keeps to it). */
+  budget?: number;
   /** The most vector rows held in memory at once. */
   rowsHeld: number;
 }
@@ -115,8 +117,10 @@ export async function writeDense(
   const partitionTotal = settings.partitions ?? partitionCount(count);
   const ivf = buildIvf(spill, dimension, partitionTotal);
   const int8 = new Int8Array(dimension);
+  const headSizes: number[] = [];
   const partitions = ivf.partitions.map((partition) => {
     const head = encodePartitionHead(partition);
+    headSizes.push(head.length);
     // The rows follow the head in the pack: row i of the partition at head end + i × rowBytes.
     const rows = new Uint8Array(partition.numbers.length * (dimension + 8));
     partition.numbers.forEach((number, row) => {
@@ -130,7 +134,7 @@ export async function writeDense(
   const auto = settings.probe === 'auto' || settings.rescore === 'auto';
   let measured = auto ? keep : undefined;
   if (auto && !measured) {
-    const choice = chooseDepths(spill, ivf, settings.rescoreRecall, await queries(), undefined, settings.denseBudgetKb * 1024);
+    const choice = chooseDepths(spill, ivf, settings.rescoreRecall, await queries(), undefined, settings.denseBudgetKb * 1024, headSizes);
     // Below the target only when the budget stopped it: the manifest then says what was measured.
     measured = { ...choice, recall: Math.min(settings.rescoreRecall, choice.recall) };
   }
@@ -139,7 +143,7 @@ export async function writeDense(
     partitions,
     probe: Math.min(partitions.length, typeof settings.probe === 'number' ? settings.probe : measured!.probe),
     rescore: Math.min(count, typeof settings.rescore === 'number' ? settings.rescore : measured!.rescore),
-    ...(measured ? { recall: measured.recall } : {}),
+    ...(measured ? { recall: measured.recall, budget: settings.denseBudgetKb * 1024 } : {}),
     rowsHeld: Math.max(spill.peakRows + EMBED_BATCH, trainingSampleSize(count, partitionTotal)),
   };
 }

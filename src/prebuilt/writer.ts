@@ -114,7 +114,7 @@ export interface BuildIndexOptions {
    * The same index as an earlier build wrote it: its measured depths are kept when at most 1% of
    * the chunks are new and the count moved by at most 1% (measuring takes most of a rebuild).
    */
-  previous?: Pick<PrebuiltIndexEntry, 'probe' | 'rescore' | 'rescoreRecall' | 'counts'>;
+  previous?: Pick<PrebuiltIndexEntry, 'probe' | 'rescore' | 'rescoreRecall' | 'denseBudget' | 'counts'>;
   onProgress?: (progress: BuildProgress) => void;
   signal?: AbortSignal;
 }
@@ -316,11 +316,13 @@ async function writeIndex(
   let rescore = 0;
   let measuredRecall: number | undefined;
   let vectorRowsHeld = 0;
+  let denseBudget: number | undefined;
   if (spilled) {
     const { previous } = options;
     const slack = Math.max(1, Math.floor(chunks.length / 100));
     const keep =
       previous?.rescoreRecall === settings.rescoreRecall &&
+      previous.denseBudget === settings.denseBudgetKb * 1024 &&
       embedded <= slack &&
       Math.abs(previous.counts.chunks - chunks.length) <= slack &&
       previous.counts.partitions === (settings.partitions ?? partitionCount(chunks.length));
@@ -332,7 +334,7 @@ async function writeIndex(
       keep ? { probe: previous.probe, rescore: previous.rescore, recall: settings.rescoreRecall } : undefined,
     );
     centroidFile = storeFile(sink, 'centroids', dense.centroids);
-    ({ partitions, probe, rescore, rowsHeld: vectorRowsHeld } = dense);
+    ({ partitions, probe, rescore, rowsHeld: vectorRowsHeld, budget: denseBudget } = dense);
     measuredRecall = dense.recall;
   }
   packs.finish();
@@ -367,6 +369,7 @@ async function writeIndex(
       probe,
       rescore,
       ...(measuredRecall !== undefined ? { rescoreRecall: measuredRecall } : {}),
+      ...(denseBudget !== undefined ? { denseBudget } : {}),
       directory,
       vectors: centroidFile,
     },
