@@ -65,14 +65,15 @@ export const DEFAULT_BUILD_INDEX_OPTIONS = Object.freeze({
   /** Share of the exact top 10 that `auto` keeps, measured after rescoring (a margin over 0.95 for queries it did not see). */
   rescoreRecall: 0.96,
   /**
-   * KB the dense passes of a first and a second question may read (the probed partitions' heads,
-   * priced by those the build's sample queries probe, once; the rescored int8 rows, twice) when
-   * `auto` picks the depths: on a site so large that `rescoreRecall` costs more, the best recall
-   * within it is kept (the manifest's `rescoreRecall` says which), so questions stay bounded.
+   * KB a question's dense pass may read, with room for a second question's rows (the probed
+   * partitions' heads once, the rescored int8 rows twice), when `auto` picks the depths. It goes to
+   * the manifest and the reader keeps every question within it, probing fewer partitions where the
+   * nearest ones are large; the depths are measured under the same cap. On a site so large that
+   * `rescoreRecall` costs more, the best recall within it is kept (the manifest's `rescoreRecall`
+   * says which).
    */
   denseBudgetKb: 2048,
 });
-
 
 /** Chunks a parsed page with the engine's chunker: the page as a shard lists it, and its chunks. */
 export function chunkPage(doc: ParsedDocument, counter: TokenCounter, chunking?: Partial<ChunkOptions>): ChunkedPage {
