@@ -10,10 +10,11 @@
  * {@link EmbeddingCache.save} streams the entries used into the new file. A build of a large site
  * so never holds the cache's vectors. Node only.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ByteReader, ByteWriter } from '../lexical/bytes.js';
-import { hash64 } from '../util/hash.js';
+import { hash64, hashBytes, hashOfBytes } from '../util/hash.js';
+import { readFully, writeFully } from './fs-sync.js';
 import { VectorSpill } from './vector-spill.js';
 
 const MAGIC = 'IPRC';
@@ -54,15 +55,8 @@ export class EmbeddingCache {
     if ('memory' in place) return place.memory;
     if ('spill' in place) return this.spill!.row(place.spill);
     const out = new Float32Array(this.dimension);
-    const bytes = new Uint8Array(out.buffer);
     const entry = 8 + this.dimension * 4;
-    const position = this.file!.start + place.file * entry + 8;
-    let read = 0;
-    while (read < bytes.length) {
-      const got = readSync(this.file!.fd, bytes, read, bytes.length - read, position + read);
-      if (got === 0) throw new Error('embedding cache: the file was cut short while the build read it');
-      read += got;
-    }
+    readFully(this.file!.fd, new Uint8Array(out.buffer), this.file!.start + place.file * entry + 8, 'embedding cache');
     return out;
   }
 
@@ -108,8 +102,7 @@ export class EmbeddingCache {
   /** Each entry's key bytes and vector, in order. */
   private *entries(): Iterable<[Uint8Array, Float32Array]> {
     for (const [key, place] of this.places) {
-      const keyBytes = Uint8Array.from({ length: 8 }, (_, i) => parseInt(key.slice(i * 2, i * 2 + 2), 16));
-      yield [keyBytes, this.vectorAt(place)];
+      yield [hashBytes(key), this.vectorAt(place)];
     }
   }
 
@@ -154,9 +147,7 @@ export class EmbeddingCache {
       this.header(out);
       const start = out.length;
       const flush = () => {
-        const bytes = out.view();
-        let written = 0;
-        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+        writeFully(fd, out.view());
         out = new ByteWriter(1 << 20);
       };
       for (const [key, vector] of this.entries()) {
@@ -203,16 +194,8 @@ export class EmbeddingCache {
       const block = new Uint8Array(perBlock * entry);
       for (let first = 0; first < parsed.count; first += perBlock) {
         const wanted = Math.min(perBlock, parsed.count - first) * entry;
-        let read = 0;
-        while (read < wanted) {
-          const got = readSync(fd, block, read, wanted - read, parsed.start + first * entry + read);
-          if (got === 0) throw new Error('cut short');
-          read += got;
-        }
-        for (let n = 0; n * entry < wanted; n++) {
-          const key = [...block.subarray(n * entry, n * entry + 8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-          cache.places.set(key, { file: first + n });
-        }
+        readFully(fd, block.subarray(0, wanted), parsed.start + first * entry, 'embedding cache');
+        for (let n = 0; n * entry < wanted; n++) cache.places.set(hashOfBytes(block.subarray(n * entry, n * entry + 8)), { file: first + n });
       }
       // Nothing may follow the last entry.
       if (readSync(fd, new Uint8Array(1), 0, 1, parsed.start + parsed.count * entry) !== 0) throw new Error('trailing bytes');
@@ -237,8 +220,7 @@ export class EmbeddingCache {
       const cache = new EmbeddingCache(modelId, parsed.dimension);
       const reader = new ByteReader(bytes.subarray(parsed.start));
       for (let n = 0; n < parsed.count; n++) {
-        const key = [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-        cache.places.set(key, { memory: new Float32Array(reader.bytes(parsed.dimension * 4).slice().buffer) });
+        cache.places.set(hashOfBytes(reader.bytes(8)), { memory: new Float32Array(reader.bytes(parsed.dimension * 4).slice().buffer) });
       }
       return cache;
     } catch {

@@ -4,17 +4,8 @@
  * partition sits in them. Read whole by the first search.
  */
 import { ByteReader, ByteWriter } from '../lexical/bytes.js';
+import { hashBytes, hashOfBytes } from '../util/hash.js';
 import { corruptIndex, type Directory, guard, type MemberRef, readF32s, readMagic, readString, writeF32s, writeMagic, writeString } from './format.js';
-
-function writeHash(out: ByteWriter, hash: string): void {
-  const bytes = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) bytes[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
-  out.bytes(bytes);
-}
-
-function readHash(reader: ByteReader): string {
-  return [...reader.bytes(8)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 /** Writes member references: a member's offset is stored as the gap after the previous member's end in the same pack. */
 function writeMembers(out: ByteWriter, refs: readonly MemberRef[]): void {
@@ -61,7 +52,7 @@ export function encodeDirectory(directory: Directory): Uint8Array {
   }
   out.varint(directory.packs.length);
   for (const pack of directory.packs) {
-    writeHash(out, pack.hash);
+    out.bytes(hashBytes(pack.hash));
     out.varint(pack.bytes);
   }
   out.varint(directory.fragmentFirstTerms.length);
@@ -95,7 +86,7 @@ export function decodeDirectory(bytes: Uint8Array, what = 'directory'): Director
     const textLengths = Array.from(reader.varints(chunkCount));
     const contextLengths = Array.from(reader.varints(chunkCount));
     const chunkPage = reader.offsets(chunkCount).subarray(1);
-    const packs = Array.from({ length: reader.varint() }, () => ({ hash: readHash(reader), bytes: reader.varint() }));
+    const packs = Array.from({ length: reader.varint() }, () => ({ hash: hashOfBytes(reader.bytes(8)), bytes: reader.varint() }));
     const fragmentCount = reader.varint();
     const fragmentFirstTerms = Array.from({ length: fragmentCount }, () => readString(reader, decoder));
     const fragments = readMembers(reader, fragmentCount, packs.length);

@@ -3,9 +3,10 @@
  * build holds a write buffer and one block at a time, not every vector of the site (at 100,000
  * pages of 384-d vectors, 600 MB of f32). Node only.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFully, writeFully } from './fs-sync.js';
 import type { RowBlock, VectorRows } from './vector-rows.js';
 
 /**
@@ -48,22 +49,12 @@ export class VectorSpill implements VectorRows {
 
   private flush(): void {
     if (this.buffered === 0) return;
-    const bytes = new Uint8Array(this.buffer.buffer, 0, this.buffered * this.dimension * 4);
-    let written = 0;
-    const position = (this.rowCount - this.buffered) * this.dimension * 4;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written, position + written);
+    writeFully(this.fd, new Uint8Array(this.buffer.buffer, 0, this.buffered * this.dimension * 4), (this.rowCount - this.buffered) * this.dimension * 4);
     this.buffered = 0;
   }
 
   private read(start: number, rows: number, into: Float32Array): void {
-    const bytes = new Uint8Array(into.buffer, into.byteOffset, rows * this.dimension * 4);
-    let read = 0;
-    const position = start * this.dimension * 4;
-    while (read < bytes.length) {
-      const got = readSync(this.fd, bytes, read, bytes.length - read, position + read);
-      if (got === 0) throw new Error(`vector spill: row ${start} is past the end of the file`);
-      read += got;
-    }
+    readFully(this.fd, new Uint8Array(into.buffer, into.byteOffset, rows * this.dimension * 4), start * this.dimension * 4, 'vector spill');
   }
 
   row(number: number): Float32Array {

@@ -38,38 +38,38 @@ export async function embedToSpill(chunks: readonly Chunk[], options: EmbedOptio
   const { embedder, cache } = options;
   const spill = new VectorSpill(embedder.dimension);
   try {
-    // Without a cache: the first row of each text (by hash), for texts repeated across pages.
+    // The first row of each text (by hash) whose vector is not cached: over the whole build without
+    // a cache, within a batch with one (the cache holds the batches before).
     const firstRow = new Map<string, number>();
     let embedded = 0;
     for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
       throwIfAborted(options.signal);
-      const texts = chunks.slice(start, start + EMBED_BATCH).map(embeddingText);
-      const sources: (Float32Array | number | string)[] = [];
-      const missing = new Map<string, number>();
-      for (const text of texts) {
+      if (cache) firstRow.clear();
+      const fresh: string[] = [];
+      // Per chunk: a cached vector, the row of an earlier chunk with the same text, or a text to embed.
+      const sources: (Float32Array | number | { fresh: number })[] = [];
+      chunks.slice(start, start + EMBED_BATCH).forEach((chunk, offset) => {
+        const text = embeddingText(chunk);
         const cached = cache?.get(text);
-        const key = cache ? '' : hash64(text);
-        const earlier = cache ? undefined : firstRow.get(key);
-        if (cached) sources.push(cached);
-        else if (earlier !== undefined) sources.push(earlier);
-        else {
-          if (!missing.has(text)) missing.set(text, missing.size);
-          sources.push(text);
-        }
-      }
-      const fresh = missing.size > 0 ? await embedder.embedPassages([...missing.keys()], { signal: options.signal }) : [];
+        if (cached) return void sources.push(cached);
+        const key = hash64(text);
+        const earlier = firstRow.get(key);
+        if (earlier !== undefined) return void sources.push(earlier);
+        firstRow.set(key, start + offset);
+        sources.push({ fresh: fresh.push(text) - 1 });
+      });
+      const vectors = fresh.length > 0 ? await embedder.embedPassages(fresh, { signal: options.signal }) : [];
       embedded += fresh.length;
-      sources.forEach((source, offset) => {
-        const number = start + offset;
+      for (const source of sources) {
         let vector: Float32Array;
         if (typeof source === 'number') vector = spill.row(source);
-        else if (typeof source === 'string') {
-          vector = fresh[missing.get(source)!];
-          cache?.set(source, vector);
-          if (!cache && !firstRow.has(hash64(source))) firstRow.set(hash64(source), number);
-        } else vector = source;
+        else if (source instanceof Float32Array) vector = source;
+        else {
+          vector = vectors[source.fresh];
+          cache?.set(fresh[source.fresh], vector);
+        }
         spill.append(vector);
-      });
+      }
       options.onProgress?.({ stage: 'embed', done: Math.min(start + EMBED_BATCH, chunks.length), total: chunks.length, unit: 'chunks', chunks: chunks.length });
     }
     return { spill, embedded };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hash64 } from './hash.js';
+import { hash64, hashBytes, hashOfBytes } from './hash.js';
 
 describe('hash64', () => {
   it('gives the pinned values that stored data is keyed by', () => {
@@ -25,5 +25,10 @@ describe('hash64', () => {
 
   it('hashes bytes like the string of the same code units', () => {
     expect(hash64(new Uint8Array([104, 105]))).toBe(hash64('hi'));
+  });
+
+  it('stores a hash in 8 bytes and reads it back', () => {
+    expect([...hashBytes('00ff10a0000000fe')]).toEqual([0, 255, 16, 160, 0, 0, 0, 254]);
+    for (const text of ['a', 'hello', '你好']) expect(hashOfBytes(hashBytes(hash64(text)))).toBe(hash64(text));
   });
 });

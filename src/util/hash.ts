@@ -45,3 +45,25 @@ export function hash64(input: string | Uint8Array): string {
   }
   return hex8(finish(a, length)) + hex8(finish(b ^ a, length));
 }
+
+/**
+ * The 8 bytes of a {@link hash64} value, to store it compactly.
+ *
+ * @example
+ * hashBytes('00ff00ff00ff00ff') // Uint8Array [0, 255, 0, 255, 0, 255, 0, 255]
+ */
+export function hashBytes(hash: string): Uint8Array {
+  return Uint8Array.from({ length: 8 }, (_, i) => parseInt(hash.slice(i * 2, i * 2 + 2), 16));
+}
+
+/**
+ * The {@link hash64} value of 8 stored bytes (the inverse of {@link hashBytes}).
+ *
+ * @example
+ * hashOfBytes(hashBytes(hash64('a'))) === hash64('a')
+ */
+export function hashOfBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < 8; i++) out += bytes[i].toString(16).padStart(2, '0');
+  return out;
+}
