@@ -230,11 +230,7 @@ function lexicalFiles(chunks: Chunk[], packs: PackWriter, fragmentBytes: number)
  * for (const [name, bytes] of built.files) await writeFile(join(out, name), bytes)
  */
 export async function buildIndexFiles(options: BuildIndexOptions): Promise<BuiltIndex> {
-  const settings = settingsOf(options);
   const { embedder } = options;
-  const files = new Map<string, Uint8Array>();
-  const sink: FileSink = options.sink ?? ((name, bytes) => files.set(name, bytes));
-  const packs = new PackWriter(settings.packBytes, sink);
   let docs = options.pages;
   if (!docs) {
     const { counterFor } = options;
@@ -258,7 +254,7 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
 
   const spilled = embedder && chunks.length > 0 ? await embedToSpill(chunks, { embedder, cache: options.cache, onProgress: options.onProgress, signal: options.signal }) : undefined;
   try {
-    return await writeIndex(options, settings, docs, chunks, chunkPageOf, packs, sink, files, spilled);
+    return await writeIndex(options, docs, { chunks, chunkPageOf }, spilled);
   } finally {
     spilled?.spill.dispose();
   }
@@ -267,16 +263,15 @@ export async function buildIndexFiles(options: BuildIndexOptions): Promise<Built
 /** Everything after embedding: the lexical fragments, text shards, dense index and directory. */
 async function writeIndex(
   options: BuildIndexOptions,
-  settings: ReturnType<typeof settingsOf>,
   docs: readonly ChunkedPage[],
-  chunks: Chunk[],
-  chunkPageOf: number[],
-  packs: PackWriter,
-  sink: FileSink,
-  files: Map<string, Uint8Array>,
+  { chunks, chunkPageOf }: { chunks: Chunk[]; chunkPageOf: number[] },
   spilled: { spill: VectorSpill; embedded: number } | undefined,
 ): Promise<BuiltIndex> {
+  const settings = settingsOf(options);
   const { embedder } = options;
+  const files = new Map<string, Uint8Array>();
+  const sink: FileSink = options.sink ?? ((name, bytes) => files.set(name, bytes));
+  const packs = new PackWriter(settings.packBytes, sink);
   const dimension = embedder?.dimension ?? 0;
   const embedded = spilled?.embedded ?? 0;
   const lexical = lexicalFiles(chunks, packs, settings.fragmentBytes);
