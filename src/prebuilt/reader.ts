@@ -27,18 +27,15 @@ import {
   type ShardPage,
 } from './format.js';
 import { decodeDirectory } from './format-directory.js';
-import { type Centroids, decodeCentroids, decodePartitionHead, decodeRow, type PartitionHead, rowBytes } from './format-vectors.js';
+import { type Centroids, decodeCentroids } from './format-vectors.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, fetchBytes, type IndexFetch, indexFileUrl, type RequestSettings } from './http.js';
 import { IndexFiles } from './index-files.js';
-import { centroidScores, estimate } from './ivf-build.js';
-import { probeWithin, signTable, topIndices } from './ivf.js';
+import { PartitionReader } from './reader-partitions.js';
 
 export { topIndices } from './ivf.js';
 
 /** Most bytes a manifest may have. */
 const MAX_MANIFEST_BYTES = 1 << 20;
-/** Rows of a partition closer than this are read in one range request. */
-const ROW_GAP = 3;
 
 /** Options of {@link PrebuiltIndex.open}. */
 export interface OpenPrebuiltOptions {
@@ -96,8 +93,7 @@ export class PrebuiltIndex {
   private centroidsLoad: Promise<Centroids> | undefined;
   private readonly fragments = new Map<number, Promise<Fragment>>();
   private readonly shards = new Map<number, Promise<Shard>>();
-  private readonly heads = new Map<number, Promise<PartitionHead>>();
-  private readonly rows = new Map<number, Promise<{ values: Int8Array; scale: number }>>();
+  private readonly partitions: PartitionReader;
   private queryTokenizer: LexicalIndex | undefined;
   private chunkIds: string[] | undefined;
 
@@ -108,6 +104,7 @@ export class PrebuiltIndex {
     requests: RequestSettings,
   ) {
     this.files = new IndexFiles(manifestUrl, entry.path, requests);
+    this.partitions = new PartitionReader(this.files);
   }
 
   /** Index bytes fetched so far (as stored: compressed). */
@@ -195,43 +192,6 @@ export class PrebuiltIndex {
     return load;
   }
 
-  private head(directory: Directory, partition: number, dimension: number): Promise<PartitionHead> {
-    let load = this.heads.get(partition);
-    if (!load) {
-      const what = `vector partition ${partition}`;
-      const { head, count } = directory.partitions[partition];
-      load = this.files.member(directory, head, what, false).then((bytes) => {
-        const decoded = decodePartitionHead(bytes, dimension, what);
-        if (decoded.numbers.length !== count || decoded.numbers.some((number) => number >= directory.chunkCount)) corruptIndex(what, 'its chunk numbers do not match the directory');
-        return decoded;
-      });
-      load.catch(() => this.heads.delete(partition));
-      this.heads.set(partition, load);
-    }
-    return load;
-  }
-
-  /** The int8 rows of some chunks of a partition (by row), in as few range requests as their spacing allows. */
-  private readRows(directory: Directory, partition: number, head: PartitionHead, wanted: number[], dimension: number): void {
-    const ref = directory.partitions[partition].head;
-    const size = rowBytes(dimension);
-    const missing = wanted.filter((row) => !this.rows.has(head.numbers[row])).sort((a, b) => a - b);
-    for (let i = 0; i < missing.length; ) {
-      let j = i;
-      while (j + 1 < missing.length && missing[j + 1] - missing[j] <= ROW_GAP) j++;
-      const first = missing[i];
-      const last = missing[j];
-      const span = this.files.packRange(directory, ref.pack, ref.offset + ref.length + first * size, (last - first + 1) * size);
-      for (const row of missing.slice(i, j + 1)) {
-        const number = head.numbers[row];
-        const what = `vector partition ${partition}, row ${row}`;
-        const load = span.then((bytes) => decodeRow(bytes.subarray((row - first) * size, (row - first + 1) * size), dimension, what));
-        load.catch(() => this.rows.delete(number));
-        this.rows.set(number, load);
-      }
-      i = j + 1;
-    }
-  }
   /** The empty index whose tokenizer turns queries into terms as the build did. */
   private async tokenizerIndex(directory: Directory): Promise<LexicalIndex> {
     if (!this.queryTokenizer) {
@@ -320,40 +280,7 @@ export class PrebuiltIndex {
     }
     const directory = await this.directory();
     if (centroids.count !== directory.partitions.length) corruptIndex(this.entry.vectors!.name, 'its centroids do not match the directory');
-    const scores = centroidScores(query, centroids);
-    const nearest = topIndices(scores, Math.max(1, probe));
-    // Within the index's budget: fewer partitions where the nearest ones are large.
-    const { denseBudget } = this.entry;
-    const headBudget = denseBudget === undefined ? Infinity : denseBudget - 2 * Math.max(k, rescore) * rowBytes(dimension);
-    const probed = nearest.slice(0, probeWithin(nearest, nearest.length, (partition) => directory.partitions[partition].head.length, headBudget));
-    const heads = await Promise.all(probed.map((partition) => this.head(directory, partition, dimension)));
-    const { numbers, estimates } = estimate(
-      query,
-      signTable(query),
-      probed.map((partition, i) => ({ head: heads[i], scale: directory.partitions[partition].scale, centroidScore: scores[partition] })),
-    );
-    const picked = topIndices(estimates, Math.max(k, rescore));
-    // Which partition and row each candidate is.
-    const starts: number[] = [];
-    heads.reduce((start, head) => (starts.push(start), start + head.numbers.length), 0);
-    const byPartition = new Map<number, number[]>();
-    for (const index of picked) {
-      let i = starts.length - 1;
-      while (starts[i] > index) i--;
-      let rows = byPartition.get(i);
-      if (!rows) byPartition.set(i, (rows = []));
-      rows.push(index - starts[i]);
-    }
-    for (const [i, rows] of byPartition) this.readRows(directory, probed[i], heads[i], rows, dimension);
-    const rows = await Promise.all(picked.map((index) => this.rows.get(numbers[index])!));
-    const exact: VectorHit[] = picked.map((index, i) => {
-      const { values, scale } = rows[i];
-      let sum = 0;
-      for (let d = 0; d < dimension; d++) sum += query[d] * values[d];
-      return { id: String(numbers[index]), score: sum * scale };
-    });
-    exact.sort((a, b) => b.score - a.score || Number(a.id) - Number(b.id));
-    return exact.slice(0, k);
+    return this.partitions.search(query, k, rescore, probe, centroids, directory, this.entry.denseBudget);
   }
 
   /** The page number of each chunk (for the per-page cap of fusion). */
